@@ -1,0 +1,293 @@
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+from import_export import resources
+from import_export.admin import ExportMixin, ImportExportMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from projects.models import (
+    Indicator,
+    Person,
+    PlanYear,
+    Project,
+    ResponsiblePerson,
+    TaskForce,
+    TaskRow,
+    TaskRowParty,
+    Tier,
+    Unit,
+    UnitAlias,
+    UnitGroup,
+)
+from projects.services import PlanFileError, copy_plan_year
+
+MISSING = _("⚠ 待补充")
+
+
+@admin.register(PlanYear)
+class PlanYearAdmin(SimpleHistoryAdmin):
+    list_display = ["year", "title", "adjustment_deadline"]
+    search_fields = ["title"]
+    actions = ["copy_to_next_year"]
+
+    @admin.action(description=_("复制项目结构到下一年度"))
+    def copy_to_next_year(self, request, queryset):
+        for plan_year in queryset:
+            try:
+                new_year = copy_plan_year(source=plan_year, year=plan_year.year + 1)
+            except PlanFileError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                self.message_user(request, _("已创建%(year)s年度，目标值待下达。") % {"year": new_year.year})
+
+
+@admin.register(Tier)
+class TierAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "short_name", "position", "project_count"]
+    list_filter = ["plan_year", "kind"]
+    list_select_related = ["plan_year"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(project_total=Count("projects"))
+
+    @admin.display(description=_("项目数"), ordering="project_total")
+    def project_count(self, tier):
+        return tier.project_total
+
+
+class UnitAliasInline(admin.TabularInline):
+    model = UnitAlias
+    extra = 0
+
+
+class UnitResource(resources.ModelResource):
+    class Meta:
+        model = Unit
+        fields = ["id", "name", "kind", "is_active", "note"]
+        import_id_fields = ["name"]
+        clean_model_instances = True
+
+
+@admin.register(Unit)
+class UnitAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [UnitResource]
+    list_display = ["name", "kind", "alias_names", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "aliases__alias"]
+    inlines = [UnitAliasInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("aliases")
+
+    @admin.display(description=_("别名"))
+    def alias_names(self, unit):
+        return "、".join(alias.alias for alias in unit.aliases.all())
+
+
+@admin.register(UnitGroup)
+class UnitGroupAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "responsible_title", "member_count"]
+    readonly_fields = ["member_list"]
+
+    @admin.display(description=_("成员单位数"))
+    def member_count(self, group):
+        count = group.members().count()
+        return count if count else MISSING
+
+    @admin.display(description=_("成员单位"))
+    def member_list(self, group):
+        names = [unit.name for unit in group.members()]
+        return "、".join(names) if names else _("方案未逐一列名，待在“单位”中补充。")
+
+
+class PersonResource(resources.ModelResource):
+    class Meta:
+        model = Person
+        fields = ["id", "name", "unit", "title", "phone", "is_active"]
+        clean_model_instances = True
+
+
+@admin.register(Person)
+class PersonAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [PersonResource]
+    list_display = ["name", "unit", "title", "is_active"]
+    list_filter = ["is_active", "unit__kind"]
+    list_select_related = ["unit"]
+    search_fields = ["name", "unit__name", "title"]
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(ResponsiblePerson)
+class ResponsiblePersonAdmin(SimpleHistoryAdmin):
+    list_display = ["unit", "person", "plan_year"]
+    list_filter = ["plan_year", "unit__kind"]
+    list_select_related = ["unit", "person", "plan_year"]
+    search_fields = ["unit__name", "person__name"]
+    autocomplete_fields = ["unit", "person"]
+
+
+@admin.register(TaskForce)
+class TaskForceAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "plan_year", "convener", "deputy_convener", "office_unit", "member_count"]
+    list_select_related = ["plan_year", "convener", "deputy_convener", "office_unit"]
+    autocomplete_fields = [
+        "convener",
+        "deputy_convener",
+        "office_unit",
+        "office_director",
+        "liaison",
+        "statistics_unit",
+    ]
+    filter_horizontal = ["member_units"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_total=Count("member_units"))
+
+    @admin.display(description=_("成员单位数"), ordering="member_total")
+    def member_count(self, task_force):
+        return task_force.member_total
+
+
+class TaskRowInline(admin.TabularInline):
+    model = TaskRow
+    extra = 0
+    fields = ["position", "title", "lead_unit", "leader"]
+    autocomplete_fields = ["lead_unit", "leader"]
+    show_change_link = True
+
+
+@admin.register(Project)
+class ProjectAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "title", "tier", "row_count", "has_note"]
+    list_display_links = ["number", "title"]
+    list_filter = ["tier__plan_year", "tier__kind"]
+    list_select_related = ["tier__plan_year"]
+    search_fields = ["title", "description"]
+    inlines = [TaskRowInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(row_total=Count("task_rows"))
+
+    @admin.display(description=_("分解行数"), ordering="row_total")
+    def row_count(self, project):
+        return project.row_total
+
+    @admin.display(description=_("有备注"), boolean=True)
+    def has_note(self, project):
+        return bool(project.note)
+
+
+class TaskRowPartyInline(admin.TabularInline):
+    model = TaskRowParty
+    extra = 0
+    autocomplete_fields = ["unit"]
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    fk_name = "task_row"
+    extra = 0
+    fields = [
+        "position",
+        "name",
+        "kind",
+        "measure",
+        "operator",
+        "baseline_value",
+        "target_value",
+        "target_stage",
+        "target_text",
+    ]
+    show_change_link = True
+
+
+class MissingLeaderFilter(admin.SimpleListFilter):
+    title = _("牵头领导")
+    parameter_name = "leader_missing"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("待补充")), ("no", _("已明确"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(leader__isnull=True)
+        if self.value() == "no":
+            return queryset.filter(leader__isnull=False)
+        return queryset
+
+
+@admin.register(TaskRow)
+class TaskRowAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "tier_name", "lead_unit", "leader_or_missing"]
+    list_filter = ["project__tier__plan_year", "project__tier__kind", MissingLeaderFilter, "lead_unit"]
+    list_select_related = ["project__tier__plan_year", "lead_unit", "leader"]
+    search_fields = ["title", "project__title", "lead_unit__name", "leader__name"]
+    autocomplete_fields = ["project", "lead_unit", "leader"]
+    inlines = [TaskRowPartyInline, IndicatorInline]
+
+    @admin.display(description=_("层级"), ordering="project__tier__position")
+    def tier_name(self, task_row):
+        return task_row.project.tier.get_kind_display()
+
+    @admin.display(description=_("牵头领导"), ordering="leader__name")
+    def leader_or_missing(self, task_row):
+        return task_row.leader or MISSING
+
+
+class PendingTargetFilter(admin.SimpleListFilter):
+    title = _("目标值")
+    parameter_name = "target"
+
+    def lookups(self, request, model_admin):
+        return [("pending", _("待下达")), ("set", _("已下达"))]
+
+    def queryset(self, request, queryset):
+        pending = (
+            Q(target_value__isnull=True)
+            & ~Q(kind=Indicator.Kind.MILESTONE)
+            & ~Q(operator=Indicator.Operator.IMPROVE_ON_BASELINE)
+        )
+        if self.value() == "pending":
+            return queryset.filter(pending)
+        if self.value() == "set":
+            return queryset.exclude(pending)
+        return queryset
+
+
+class IndicatorResource(resources.ModelResource):
+    class Meta:
+        model = Indicator
+        fields = [
+            "id",
+            "task_row__project__tier__plan_year__year",
+            "task_row__project__tier__kind",
+            "task_row__project__number",
+            "name",
+            "kind",
+            "measure",
+            "operator",
+            "baseline_value",
+            "target_value",
+            "target_stage",
+            "target_text",
+        ]
+        export_order = fields
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(ExportMixin, SimpleHistoryAdmin):
+    resource_classes = [IndicatorResource]
+    list_display = ["name", "task_row", "kind", "target_or_pending", "measure"]
+    list_filter = [
+        "task_row__project__tier__plan_year",
+        "task_row__project__tier__kind",
+        "kind",
+        PendingTargetFilter,
+    ]
+    list_select_related = ["task_row__project__tier"]
+    search_fields = ["name", "plan_text", "task_row__project__title"]
+    autocomplete_fields = ["task_row", "parent"]
+
+    @admin.display(description=_("目标"))
+    def target_or_pending(self, indicator):
+        return indicator.target_display
