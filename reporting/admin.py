@@ -1,1 +1,243 @@
-# Register your models here.
+from datetime import date, datetime
+
+import chinese_calendar
+from django import forms
+from django.contrib import admin
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from import_export import fields, resources, widgets
+from import_export.admin import ImportExportMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from reporting.deadlines import MonthSchedule, month_schedule, month_schedules, override_errors
+from reporting.models import ReportingMonth, WorkCalendarDay
+from reporting.workcalendar import holiday_name, library_knows, weekday_name
+
+# The ways the State Council list and the office's own sheets write a date.
+DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"]
+
+
+class ChineseDateWidget(widgets.Widget):
+    """Reads a date as Excel stores it or as people type it in Chinese sheets."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            raise ValueError(gettext("日期不能为空。"))
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        text = str(value).strip()
+        for fmt in DATE_FORMATS:
+            try:
+                return datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+        raise ValueError(gettext("无法识别的日期“%(value)s”，请写成2027-01-01。") % {"value": text})
+
+    def render(self, value, obj=None, **kwargs):
+        return f"{value:%Y-%m-%d}" if value else ""
+
+
+class WorkdayWidget(widgets.Widget):
+    """是/否 rather than 1/0, and refuses anything else instead of reading it as 否."""
+
+    TRUE_VALUES = {"是", "上班", "工作日", "调休上班", "1", "true"}
+    FALSE_VALUES = {"否", "休息", "休息日", "放假", "0", "false"}
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, bool):
+            return value
+        text = str(value if value is not None else "").strip().lower()
+        if text in self.TRUE_VALUES:
+            return True
+        if text in self.FALSE_VALUES:
+            return False
+        raise ValueError(
+            gettext("“是否工作日”应填“是”（上班）或“否”（休息），不能是“%(value)s”。") % {"value": text}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return gettext("是") if value else gettext("否")
+
+
+class WorkCalendarDayResource(resources.ModelResource):
+    date = fields.Field(attribute="date", column_name="日期", widget=ChineseDateWidget())
+    is_workday = fields.Field(attribute="is_workday", column_name="是否工作日", widget=WorkdayWidget())
+    note = fields.Field(attribute="note", column_name="说明", default="")
+
+    class Meta:
+        model = WorkCalendarDay
+        fields = ["date", "is_workday", "note"]
+        # Re-importing a corrected list updates the days rather than failing on duplicates.
+        import_id_fields = ["date"]
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+
+@admin.register(WorkCalendarDay)
+class WorkCalendarDayAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [WorkCalendarDayResource]
+    list_display = ["date", "weekday", "is_workday", "note", "library_says"]
+    list_filter = ["is_workday"]
+    date_hierarchy = "date"
+    search_fields = ["note"]
+
+    @admin.display(description=_("星期"))
+    def weekday(self, day):
+        return weekday_name(day.date)
+
+    @admin.display(description=_("内置日历"))
+    def library_says(self, day):
+        # Shown next to the entry so the office sees where it departs from the library.
+        if not library_knows(day.date.year):
+            return gettext("无此年数据")
+        on_holiday, name = chinese_calendar.get_holiday_detail(day.date)
+        if on_holiday:
+            return (
+                gettext("休息（%(name)s）") % {"name": holiday_name(name)}
+                if name
+                else gettext("休息（周末）")
+            )
+        if name:
+            return gettext("上班（%(name)s调休）") % {"name": holiday_name(name)}
+        return gettext("上班")
+
+
+class ReportingMonthForm(forms.ModelForm):
+    class Meta:
+        model = ReportingMonth
+        fields = [
+            "plan_year",
+            "month",
+            "submit_deadline_override",
+            "forward_deadline_override",
+            "override_reason",
+        ]
+        help_texts = {
+            "submit_deadline_override": _("留空则按日历：每月21日，遇周末、法定节假日顺延。"),
+            "forward_deadline_override": _("留空则按日历：每月22日，遇周末、法定节假日顺延。"),
+            "override_reason": _("手工调整截止日时必填。"),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        # plan_year and month are read-only once the row exists, so they come from the instance.
+        plan_year = cleaned.get("plan_year") if "plan_year" in self.fields else self.instance.plan_year
+        month = cleaned.get("month") if "month" in self.fields else self.instance.month
+        if plan_year is None or month is None:
+            return cleaned
+        if not 1 <= month <= 12:
+            self.add_error("month" if "month" in self.fields else None, gettext("月份应为1至12。"))
+            return cleaned
+        errors = override_errors(
+            plan_year=plan_year,
+            month=month,
+            submit_deadline_override=cleaned.get("submit_deadline_override"),
+            forward_deadline_override=cleaned.get("forward_deadline_override"),
+            override_reason=cleaned.get("override_reason") or "",
+        )
+        for field, messages in errors.items():
+            for message in messages:
+                self.add_error(field, message)
+        return cleaned
+
+
+def _deadline_cell(day, *, moved: bool, reason: str, overridden: bool):
+    if overridden:
+        return format_html("{} <strong>{}</strong>", f"{day:%Y-%m-%d}", gettext("手工调整"))
+    if moved:
+        return format_html('{} <span title="{}">{}</span>', f"{day:%Y-%m-%d}", reason, gettext("顺延"))
+    return f"{day:%Y-%m-%d}"
+
+
+@admin.register(ReportingMonth)
+class ReportingMonthAdmin(SimpleHistoryAdmin):
+    form = ReportingMonthForm
+    list_display = [
+        "plan_year",
+        "month_label",
+        "data_cutoff",
+        "submit_deadline",
+        "forward_deadline",
+        "overridden",
+    ]
+    list_display_links = ["plan_year", "month_label"]
+    list_filter = ["plan_year"]
+    list_select_related = ["plan_year"]
+    fields = [
+        "plan_year",
+        "month",
+        "calendar_summary",
+        "submit_deadline_override",
+        "forward_deadline_override",
+        "override_reason",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The twelve rows belong to their year; only the override is the office's to change.
+        if obj is not None:
+            return ["plan_year", "month", "calendar_summary"]
+        return ["calendar_summary"]
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        # One calendar query for the whole page instead of one per row.
+        rows = list(changelist.result_list)
+        for row, schedule in zip(rows, month_schedules(reporting_months=rows), strict=True):
+            row._schedule = schedule
+        return changelist
+
+    def _schedule(self, row) -> MonthSchedule:
+        schedule = getattr(row, "_schedule", None)
+        return schedule if schedule is not None else month_schedule(row)
+
+    @admin.display(description=_("月份"), ordering="month")
+    def month_label(self, row):
+        return gettext("%(month)s月") % {"month": row.month}
+
+    @admin.display(description=_("数据截至"))
+    def data_cutoff(self, row):
+        return f"{self._schedule(row).data_cutoff:%Y-%m-%d}"
+
+    @admin.display(description=_("报送截止日"))
+    def submit_deadline(self, row):
+        s = self._schedule(row)
+        return _deadline_cell(
+            s.submit_deadline,
+            moved=s.submit_moved,
+            reason=s.submit_move_reason,
+            overridden=s.submit_overridden,
+        )
+
+    @admin.display(description=_("上报截止日"))
+    def forward_deadline(self, row):
+        s = self._schedule(row)
+        return _deadline_cell(
+            s.forward_deadline,
+            moved=s.forward_moved,
+            reason=s.forward_move_reason,
+            overridden=s.forward_overridden,
+        )
+
+    @admin.display(description=_("手工调整"), boolean=True)
+    def overridden(self, row):
+        return self._schedule(row).overridden
+
+    @admin.display(description=_("按日历计算"))
+    def calendar_summary(self, row):
+        if row is None or row.pk is None:
+            return gettext("保存后显示按日历计算的截止日。")
+        s = self._schedule(row)
+        lines = [
+            gettext("数据截至：%(day)s") % {"day": f"{s.data_cutoff:%Y-%m-%d}"},
+            gettext("报送截止：%(day)s %(reason)s")
+            % {"day": f"{s.submit_calendar_deadline:%Y-%m-%d}", "reason": s.submit_calendar_move_reason},
+            gettext("上报截止：%(day)s %(reason)s")
+            % {"day": f"{s.forward_calendar_deadline:%Y-%m-%d}", "reason": s.forward_calendar_move_reason},
+        ]
+        if s.calendar_warning:
+            lines.append(s.calendar_warning)
+        return format_html_join("", "<div>{}</div>", ((line.strip(),) for line in lines))

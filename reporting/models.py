@@ -1,1 +1,296 @@
-# Create your models here.
+"""Monthly reporting: who reports, the calendar, the figures and their review.
+
+A month's figures for one task row travel as one Submission. Each unit that
+works on the row (lead, co-lead, responsible unit or member of a responsible
+group) keeps one Contribution to it, holding its figures per indicator and its
+narrative; the lead unit's total is the sum of the contributions where the
+indicator is additive, so nobody types a figure twice.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from projects.models import Indicator, PlanYear, TaskRow, Unit
+
+
+class Role(models.TextChoices):
+    LIAISON = "liaison", _("单位联络员")
+    OFFICE = "office", _("专班办公室")
+    STATISTICS = "statistics", _("县统计局")
+    LEADER = "leader", _("领导")
+    SYSADMIN = "sysadmin", _("系统管理员")
+
+
+class Membership(models.Model):
+    """A user's role in the application, and the unit or leader it is bound to."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="membership",
+        verbose_name=_("用户"),
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("所属单位"),
+    )
+    person = models.ForeignKey(
+        "projects.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("对应人员"),
+        help_text=_("领导账号对应的牵头领导。"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("用户角色")
+        verbose_name_plural = _("用户角色")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role="liaison") | Q(unit__isnull=False),
+                name="membership_liaison_has_unit",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user}（{self.get_role_display()}）"
+
+
+class WorkCalendarDay(models.Model):
+    """An official working day or holiday entered by the office; wins over the library."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是否工作日"))
+    note = models.CharField(_("说明"), max_length=100, blank=True, help_text=_("如“国庆节”“国庆调休上班”。"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("节假日与调休")
+        verbose_name_plural = _("节假日与调休")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {'工作日' if self.is_workday else '休息日'}"
+
+
+class ReportingMonth(models.Model):
+    """One of a plan year's twelve reporting months.
+
+    Deadlines follow the calendar (20th / 21st / 22nd, moved past holidays);
+    the override fields let the office set a month's deadlines by hand.
+    """
+
+    plan_year = models.ForeignKey(
+        PlanYear, on_delete=models.CASCADE, related_name="reporting_months", verbose_name=_("年度")
+    )
+    month = models.PositiveSmallIntegerField(_("月份"))
+    submit_deadline_override = models.DateField(_("报送截止日（手工调整）"), null=True, blank=True)
+    forward_deadline_override = models.DateField(_("上报截止日（手工调整）"), null=True, blank=True)
+    override_reason = models.CharField(_("调整原因"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("报送月份")
+        verbose_name_plural = _("报送月份")
+        ordering = ["plan_year", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan_year", "month"], name="reportingmonth_unique"),
+            models.CheckConstraint(
+                condition=Q(month__gte=1) & Q(month__lte=12), name="reportingmonth_month_1_to_12"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(submit_deadline_override__isnull=True) & Q(forward_deadline_override__isnull=True)
+                )
+                | ~Q(override_reason=""),
+                name="reportingmonth_override_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.plan_year.year}年{self.month}月"
+
+
+class Submission(models.Model):
+    """A task row's figures for one month, as the lead unit submits them.
+
+    The path is linear: submitted → approved by the office → verified by the
+    statistics bureau → forwarded; a return (or the office's reopening of a
+    locked month) sends it back to the units with a reason.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已提交")
+        RETURNED = "returned", _("已退回")
+        APPROVED = "approved", _("已审核")
+        VERIFIED = "verified", _("已核验")
+        FORWARDED = "forwarded", _("已报送")
+
+    reporting_month = models.ForeignKey(
+        ReportingMonth, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("报送月份")
+    )
+    task_row = models.ForeignKey(
+        TaskRow, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("责任分解")
+    )
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    first_submitted_at = models.DateTimeField(_("首次提交时间"), null=True, blank=True)
+    on_time = models.BooleanField(_("按时提交"), null=True, blank=True)
+    return_reason = models.TextField(_("退回原因"), blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=0)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("月度报送")
+        verbose_name_plural = _("月度报送")
+        ordering = [
+            "reporting_month",
+            "task_row__project__tier__position",
+            "task_row__project__number",
+            "task_row__position",
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["reporting_month", "task_row"], name="submission_unique"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(submitted_at__isnull=False),
+                name="submission_submitted_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reporting_month} {self.task_row}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in (self.Status.APPROVED, self.Status.VERIFIED, self.Status.FORWARDED)
+
+
+class Contribution(models.Model):
+    """One unit's part of a submission: its figures and its account of the month."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="contributions", verbose_name=_("月度报送")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="contributions", verbose_name=_("填报单位")
+    )
+    funds_invested = models.DecimalField(
+        _("累计投入资金（万元）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    progress = models.TextField(_("进展情况"), blank=True)
+    problems = models.TextField(_("存在问题"), blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=0)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("更新人"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("单位填报")
+        verbose_name_plural = _("单位填报")
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "unit"], name="contribution_unique_unit"),
+            models.CheckConstraint(
+                condition=Q(funds_invested__isnull=True) | Q(funds_invested__gte=0),
+                name="contribution_funds_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.submission} · {self.unit}"
+
+
+class Figure(models.Model):
+    """A unit's figure for one indicator, as of the 20th of the month."""
+
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, related_name="figures", verbose_name=_("单位填报")
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="figures", verbose_name=_("指标")
+    )
+    value = models.DecimalField(
+        _("数值"),
+        max_digits=16,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("累计完成数、当前标准或比率。"),
+    )
+    stage = models.PositiveSmallIntegerField(
+        _("节点"), choices=Indicator.Stage.choices, null=True, blank=True
+    )
+    explanation = models.CharField(
+        _("说明"), max_length=300, blank=True, help_text=_("累计数比上月减少等情况的说明。")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("指标数据")
+        verbose_name_plural = _("指标数据")
+        constraints = [
+            models.UniqueConstraint(fields=["contribution", "indicator"], name="figure_unique_indicator"),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=0), name="figure_value_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator}：{self.value if self.value is not None else self.get_stage_display()}"
+
+
+class ReviewEvent(models.Model):
+    """Each step a submission takes, with who, when, why, and the figures at that moment."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("提交")
+        RETURN = "return", _("退回")
+        APPROVE = "approve", _("审核通过")
+        VERIFY = "verify", _("核验通过")
+        FORWARD = "forward", _("报送")
+        REOPEN = "reopen", _("重新打开")
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="events", verbose_name=_("月度报送")
+    )
+    action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("操作人")
+    )
+    at = models.DateTimeField(_("时间"))
+    reason = models.TextField(_("原因"), blank=True)
+    snapshot = models.JSONField(_("数据快照"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("审核记录")
+        verbose_name_plural = _("审核记录")
+        ordering = ["submission", "at", "pk"]
+        indexes = [models.Index(fields=["submission", "action"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(action__in=["return", "reopen"]) | ~Q(reason=""),
+                name="reviewevent_return_and_reopen_need_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.submission} {self.get_action_display()}"

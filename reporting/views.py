@@ -1,1 +1,254 @@
-# Create your views here.
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from projects.models import Indicator, PlanYear
+from reporting import access, services
+from reporting.deadlines import current_reporting_month, ensure_reporting_months, month_schedule
+from reporting.forms import ReasonForm, field_name, read_sheet
+from reporting.models import ReportingMonth, Role, Submission
+from reporting.selectors import (
+    changes_since_last_review,
+    entry_sheet,
+    late_and_missing,
+    review_queue,
+    submission_totals,
+)
+
+
+@login_required
+def home(request):
+    role = access.role_of(request.user)
+    if role == Role.LIAISON:
+        return redirect("reporting:entry")
+    if role in (Role.OFFICE, Role.STATISTICS, Role.LEADER):
+        return redirect("reporting:review_list")
+    if request.user.is_staff:
+        return redirect("admin:index")
+    raise PermissionDenied(_("您的账号尚未分配角色，请联系系统管理员。"))
+
+
+def _chosen_month(request) -> ReportingMonth:
+    years = PlanYear.objects.order_by("-year")
+    today = timezone.localdate()
+    plan_year = years.filter(year=request.GET.get("year") or today.year).first() or years.first()
+    if plan_year is None:
+        raise PermissionDenied(_("系统中还没有方案年度，请先载入方案。"))
+    ensure_reporting_months(plan_year=plan_year)
+    month = request.GET.get("month", "")
+    if month.isdigit() and 1 <= int(month) <= 12:
+        return ReportingMonth.objects.select_related("plan_year").get(plan_year=plan_year, month=int(month))
+    return current_reporting_month(plan_year=plan_year, today=today).reporting_month
+
+
+def _sheet_rows(sheet, data=None, results=None):
+    """Values to show in the form: what was posted when re-rendering, else what is stored."""
+    rows = []
+    for row in sheet:
+        row_id = row.task_row.pk
+        result = (results or {}).get(row_id)
+        contribution = row.contribution
+        indicators = []
+        for indicator in row.indicators:
+            figure = row.figures.get(indicator.pk)
+            if data is not None and row.is_open:
+                value = data.get(field_name(row_id, "value", indicator.pk), "")
+                stage = data.get(field_name(row_id, "stage", indicator.pk), "")
+                explanation = data.get(field_name(row_id, "explanation", indicator.pk), "")
+            else:
+                value = indicator.format_number(figure.value) if figure else ""
+                stage = str(figure.stage) if figure and figure.stage is not None else ""
+                explanation = figure.explanation if figure else ""
+            previous = row.previous.get(indicator.pk)
+            indicators.append(
+                {
+                    "indicator": indicator,
+                    "value": value,
+                    "stage": stage,
+                    "explanation": explanation,
+                    "previous": indicator.format_number(previous) if previous is not None else "",
+                    "increment": (
+                        indicator.format_number(figure.value - previous)
+                        if figure
+                        and figure.value is not None
+                        and previous is not None
+                        and indicator.is_additive
+                        else ""
+                    ),
+                    "error": result.errors.get(indicator.pk) if result else None,
+                    "warning": result.warnings.get(indicator.pk) if result else None,
+                    "prefix": field_name(row_id, "", indicator.pk),
+                }
+            )
+
+        def posted_or(name, stored, row_id=row_id, is_open=row.is_open):
+            return data.get(field_name(row_id, name), "") if data is not None and is_open else stored
+
+        rows.append(
+            {
+                "row": row,
+                "indicators": indicators,
+                "funds": posted_or(
+                    "funds",
+                    ""
+                    if not contribution or contribution.funds_invested is None
+                    else str(contribution.funds_invested),
+                ),
+                "progress": posted_or("progress", contribution.progress if contribution else ""),
+                "problems": posted_or("problems", contribution.problems if contribution else ""),
+                "version": row.version,
+                "funds_error": result.errors.get(0) if result else None,
+                "prefix": f"r{row_id}-",
+            }
+        )
+    return rows
+
+
+@login_required
+def monthly_entry(request):
+    unit = access.unit_of(request.user)
+    if unit is None:
+        raise PermissionDenied(_("“本月填报”仅供单位联络员使用。"))
+    reporting_month = _chosen_month(request)
+    sheet = entry_sheet(unit=unit, reporting_month=reporting_month)
+    data, results, status = None, None, 200
+    if request.method == "POST":
+        data = request.POST
+        try:
+            results = services.save_month_sheet(
+                user=request.user, unit=unit, reporting_month=reporting_month, entries=read_sheet(sheet, data)
+            )
+        except services.WorkflowError as exc:
+            messages.error(request, str(exc))
+            status = 409
+        else:
+            if any(not result.ok for result in results.values()):
+                messages.error(request, _("有数据未通过校验，本次未保存任何内容。请按红色提示修改后再保存。"))
+                status = 400
+            else:
+                _submit_if_asked(request, reporting_month)
+                return redirect(
+                    f"{reverse('reporting:entry')}?year={reporting_month.plan_year.year}"
+                    f"&month={reporting_month.month}"
+                )
+    context = {
+        "unit": unit,
+        "reporting_month": reporting_month,
+        "schedule": month_schedule(reporting_month),
+        "rows": _sheet_rows(sheet, data, results),
+        "missing_count": sum(1 for row in sheet if row.is_open and row.missing),
+        "months": range(1, 13),
+        "stages": [(str(value), label) for value, label in Indicator.Stage.choices],
+    }
+    return render(request, "reporting/entry.html", context, status=status)
+
+
+def _submit_if_asked(request, reporting_month):
+    row_id = request.POST.get("submit_row", "")
+    if not row_id.isdigit():
+        messages.success(request, _("已保存。"))
+        return
+    submission = Submission.objects.filter(reporting_month=reporting_month, task_row_id=int(row_id)).first()
+    if submission is None or not access.visible_submissions(request.user).filter(pk=submission.pk).exists():
+        messages.error(request, _("请先填写该行数据再提交。"))
+        return
+    try:
+        services.submit(user=request.user, submission_id=submission.pk)
+    except (services.WorkflowError, PermissionDenied) as exc:
+        messages.error(request, _("已保存，但未能提交：%(reason)s") % {"reason": exc})
+    else:
+        messages.success(request, _("已保存并提交，等待专班办公室审核。"))
+
+
+@login_required
+def review_list(request):
+    access.require(
+        access.role_of(request.user) in access.READ_ALL_ROLES, _("本页面仅供专班办公室、县统计局和领导使用。")
+    )
+    reporting_month = _chosen_month(request)
+    status = request.GET.get("status", "")
+    if status not in Submission.Status.values:
+        status = ""
+    context = {
+        "reporting_month": reporting_month,
+        "schedule": month_schedule(reporting_month),
+        "submissions": review_queue(reporting_month=reporting_month, status=status or None),
+        "status": status,
+        "statuses": Submission.Status.choices,
+        "late_and_missing": late_and_missing(reporting_month=reporting_month),
+        "can_forward": access.can_forward(request.user),
+        "months": range(1, 13),
+    }
+    return render(request, "reporting/review_list.html", context)
+
+
+@login_required
+def review_detail(request, pk):
+    submission = access.get_submission_for_user(request.user, pk)
+    context = {
+        "submission": submission,
+        "totals": submission_totals(submission),
+        "contributions": submission.contributions.select_related("unit", "updated_by").order_by("unit__name"),
+        "changes": changes_since_last_review(submission),
+        "events": submission.events.select_related("actor"),
+        "times_returned": submission.events.filter(action="return").count(),
+        "reason_form": ReasonForm(),
+        "can_approve": access.can_approve(request.user, submission),
+        "can_verify": access.can_verify(request.user, submission),
+        "can_return": access.can_return(request.user, submission),
+        "can_reopen": access.can_reopen(request.user, submission),
+    }
+    return render(request, "reporting/review_detail.html", context)
+
+
+def _run(request, action, **kwargs):
+    try:
+        action(user=request.user, **kwargs)
+    except services.WorkflowError as exc:
+        messages.error(request, str(exc))
+        return False
+    return True
+
+
+@login_required
+@require_POST
+def review_action(request, pk, action):
+    submission = access.get_submission_for_user(request.user, pk)
+    if action in ("return", "reopen"):
+        form = ReasonForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("请填写原因。"))
+            return redirect("reporting:review_detail", pk=submission.pk)
+        handler = services.return_submission if action == "return" else services.reopen
+        done = _run(request, handler, submission_id=submission.pk, reason=form.cleaned_data["reason"])
+    elif action == "approve":
+        done = _run(request, services.approve, submission_id=submission.pk)
+    elif action == "verify":
+        done = _run(request, services.verify, submission_id=submission.pk)
+    else:
+        raise PermissionDenied(_("未知操作。"))
+    if done:
+        messages.success(request, _("操作成功。"))
+    return redirect("reporting:review_detail", pk=submission.pk)
+
+
+@login_required
+@require_POST
+def forward_month(request, month_id):
+    access.require(access.can_forward(request.user), _("只有专班办公室可以报送。"))
+    reporting_month = get_object_or_404(ReportingMonth.objects.select_related("plan_year"), pk=month_id)
+    try:
+        count = services.forward_month(user=request.user, reporting_month=reporting_month)
+    except services.WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已上报%(count)s条报送，数据已锁定。") % {"count": count})
+    return redirect(
+        f"{reverse('reporting:review_list')}?year={reporting_month.plan_year.year}"
+        f"&month={reporting_month.month}"
+    )

@@ -1,0 +1,192 @@
+"""Demo accounts and a few months of demo figures (演示数据), for local trial only.
+
+Figures made here carry is_demo=True, and every page that shows figures says so.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, time
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils import timezone
+
+from projects.models import Indicator, Person, PlanYear, TaskRow, Unit
+from reporting.deadlines import ensure_reporting_months, month_schedule
+from reporting.models import Contribution, Figure, Membership, ReviewEvent, Role, Submission
+
+DEMO_PASSWORD = "Minsheng@2023"  # noqa: S105 - local demo only; documented in README
+SEED = 2023
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    full_name: str
+    role: str
+    unit: str | None = None
+    person: str | None = None
+    is_staff: bool = False
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount("admin", "系统管理员", Role.SYSADMIN, is_staff=True),
+    DemoAccount("zhuanban", "罗国良", Role.OFFICE, unit="县人社局", is_staff=True),
+    DemoAccount("tongji", "县统计局审核员", Role.STATISTICS, unit="县统计局"),
+    DemoAccount("zhangyin", "张胤", Role.LEADER, person="张胤"),
+    DemoAccount("renshe", "县人社局联络员", Role.LIAISON, unit="县人社局"),
+    DemoAccount("minzheng", "县民政局联络员", Role.LIAISON, unit="县民政局"),
+    DemoAccount("zhujian", "县住建局联络员", Role.LIAISON, unit="县住建局"),
+    DemoAccount("jinshiqiao", "金石桥镇联络员", Role.LIAISON, unit="金石桥镇人民政府"),
+]
+
+OFFICE_GROUP = "专班办公室"
+
+
+def _office_group() -> Group:
+    group, _created = Group.objects.get_or_create(name=OFFICE_GROUP)
+    group.permissions.set(Permission.objects.filter(content_type__app_label__in=["projects", "reporting"]))
+    return group
+
+
+@transaction.atomic
+def create_demo_accounts() -> list[str]:
+    """Create the demo accounts that do not exist yet; returns the usernames created."""
+    user_model = get_user_model()
+    created = []
+    for account in DEMO_ACCOUNTS:
+        if user_model.objects.filter(username=account.username).exists():
+            continue
+        user = user_model.objects.create_user(
+            account.username,
+            email=f"{account.username}@example.com",
+            password=DEMO_PASSWORD,
+            first_name=account.full_name,
+            is_staff=account.is_staff,
+            is_superuser=account.role == Role.SYSADMIN,
+        )
+        Membership.objects.create(
+            user=user,
+            role=account.role,
+            unit=Unit.objects.get(name=account.unit) if account.unit else None,
+            person=Person.objects.filter(name=account.person).first() if account.person else None,
+        )
+        if account.role == Role.OFFICE:
+            user.groups.add(_office_group())
+        created.append(account.username)
+    return created
+
+
+def _value_for(indicator: Indicator, month: int, rng: random.Random) -> tuple[Decimal | None, int | None]:
+    progress = Decimal(month) / 12 * Decimal(str(rng.uniform(0.75, 1.15)))
+    if indicator.kind == Indicator.Kind.MILESTONE:
+        return None, min(int(indicator.target_stage or 3), 1 + month // 4)
+    if indicator.kind == Indicator.Kind.STANDARD:
+        return (indicator.target_value if month >= 3 else indicator.baseline_value), None
+    if indicator.kind == Indicator.Kind.RATIO:
+        base = indicator.target_value or indicator.baseline_value or Decimal(50)
+        return min(Decimal(100), base * Decimal(str(rng.uniform(0.95, 1.05)))).quantize(
+            Decimal(1).scaleb(-indicator.decimal_places)
+        ), None
+    target = indicator.target_value if indicator.target_value else Decimal(100)
+    if indicator.kind == Indicator.Kind.SUBSET:
+        target = min(target, (indicator.parent.target_value or target))
+    return (target * progress).quantize(Decimal(1).scaleb(-indicator.decimal_places)), None
+
+
+@transaction.atomic
+def create_demo_figures(*, plan_year: PlanYear, months: int = 4) -> int:
+    """A few months of figures: early months forwarded, the last one at every workflow stage."""
+    if Submission.objects.filter(reporting_month__plan_year=plan_year, is_demo=True).exists():
+        return 0
+    user_model = get_user_model()
+    liaison = user_model.objects.get(username="renshe")
+    office = user_model.objects.get(username="zhuanban")
+    statistics = user_model.objects.get(username="tongji")
+    rng = random.Random(SEED)  # noqa: S311 - reproducible demo numbers, not security
+    reporting_months = ensure_reporting_months(plan_year=plan_year)
+    rows = list(
+        TaskRow.objects.filter(project__tier__plan_year=plan_year)
+        .select_related("lead_unit")
+        .prefetch_related("indicators__parent")
+    )
+    township = Unit.objects.filter(kind=Unit.Kind.TOWNSHIP).first()
+    count = 0
+    for reporting_month in reporting_months[:months]:
+        schedule = month_schedule(reporting_month)
+        submitted_at = timezone.make_aware(datetime.combine(schedule.submit_deadline, time(10, 0)))
+        last = reporting_month.month == months
+        for index, row in enumerate(rows):
+            status = Submission.Status.FORWARDED
+            if last:
+                status = [
+                    Submission.Status.DRAFT,
+                    Submission.Status.SUBMITTED,
+                    Submission.Status.RETURNED,
+                    Submission.Status.APPROVED,
+                    Submission.Status.VERIFIED,
+                ][index % 5]
+            late = rng.random() < 0.1
+            at = submitted_at + timezone.timedelta(days=2 if late else 0)
+            submission = Submission.objects.create(
+                reporting_month=reporting_month,
+                task_row=row,
+                status=status,
+                is_demo=True,
+                submitted_at=None if status == Submission.Status.DRAFT else at,
+                first_submitted_at=None if status == Submission.Status.DRAFT else at,
+                on_time=None if status == Submission.Status.DRAFT else not late,
+                return_reason="演示：请补充进展情况。" if status == Submission.Status.RETURNED else "",
+            )
+            contribution = Contribution.objects.create(
+                submission=submission,
+                unit=row.lead_unit,
+                updated_by=liaison,
+                funds_invested=Decimal(rng.randint(10, 500)) * reporting_month.month,
+                progress="演示数据：按计划推进。",
+                problems="",
+            )
+            for indicator in row.indicators.all():
+                value, stage = _value_for(indicator, reporting_month.month, rng)
+                Figure.objects.create(
+                    contribution=contribution, indicator=indicator, value=value, stage=stage
+                )
+            if (
+                township
+                and row.lead_unit.name == "县人社局"
+                and row.indicators.filter(kind="quantity").exists()
+            ):
+                part = Contribution.objects.create(submission=submission, unit=township, progress="演示数据")
+                for indicator in row.indicators.filter(kind__in=["quantity", "subset"]):
+                    Figure.objects.create(
+                        contribution=part, indicator=indicator, value=Decimal(10 * reporting_month.month)
+                    )
+            _demo_events(submission, at, liaison=liaison, office=office, statistics=statistics)
+            count += 1
+    return count
+
+
+def _demo_events(submission: Submission, at, *, liaison, office, statistics) -> None:
+    steps = {
+        Submission.Status.DRAFT: [],
+        Submission.Status.SUBMITTED: [("submit", liaison)],
+        Submission.Status.RETURNED: [("submit", liaison), ("return", office)],
+        Submission.Status.APPROVED: [("submit", liaison), ("approve", office)],
+        Submission.Status.VERIFIED: [("submit", liaison), ("approve", office), ("verify", statistics)],
+        Submission.Status.FORWARDED: [
+            ("submit", liaison),
+            ("approve", office),
+            ("verify", statistics),
+            ("forward", office),
+        ],
+    }[submission.status]
+    for offset, (action, actor) in enumerate(steps):
+        ReviewEvent.objects.create(
+            submission=submission,
+            action=action,
+            actor=actor,
+            at=at + timezone.timedelta(hours=offset),
+            reason="演示：请补充进展情况。" if action == "return" else "",
+        )

@@ -1,0 +1,63 @@
+"""Reading the monthly sheet from a POST, and small forms of the review pages."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from reporting.selectors import EntryRow
+from reporting.services import SheetEntry
+from reporting.validation import FigureInput
+
+MAX_TEXT = 2000
+
+
+def field_name(row_id: int, name: str, indicator_id: int | None = None) -> str:
+    if indicator_id is None:
+        return f"r{row_id}-{name}"
+    return f"r{row_id}-i{indicator_id}-{name}"
+
+
+def _version(raw: str) -> int:
+    try:
+        return max(int(raw), 0)
+    except (TypeError, ValueError):
+        return -1  # never matches a real version, so the save is refused as a conflict
+
+
+def read_sheet(sheet: list[EntryRow], data) -> list[SheetEntry]:
+    """Only rows of the unit's own sheet that are still open are read; other ids in the POST are ignored."""
+    entries = []
+    for row in sheet:
+        if not row.is_open:
+            continue
+        row_id = row.task_row.pk
+        if field_name(row_id, "version") not in data:
+            continue
+        inputs = [
+            FigureInput(
+                indicator=indicator,
+                raw_value=data.get(field_name(row_id, "value", indicator.pk), ""),
+                raw_stage=data.get(field_name(row_id, "stage", indicator.pk), ""),
+                explanation=data.get(field_name(row_id, "explanation", indicator.pk), "")[:300],
+            )
+            for indicator in row.indicators
+        ]
+        entries.append(
+            SheetEntry(
+                task_row=row.task_row,
+                expected_version=_version(data.get(field_name(row_id, "version"))),
+                inputs=inputs,
+                funds=data.get(field_name(row_id, "funds"), ""),
+                progress=data.get(field_name(row_id, "progress"), "")[:MAX_TEXT],
+                problems=data.get(field_name(row_id, "problems"), "")[:MAX_TEXT],
+            )
+        )
+    return entries
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("原因"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写原因。")},
+    )

@@ -1,0 +1,255 @@
+"""Reads of the monthly figures, shared by pages, admin and exports."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from projects.models import Indicator, TaskRow, Unit
+from reporting.models import Contribution, Figure, ReportingMonth, ReviewEvent, Submission
+
+
+def previous_month_values(
+    *, unit: Unit, reporting_month: ReportingMonth, indicator_ids
+) -> dict[int, Decimal]:
+    """The unit's latest figure before this month, per indicator (months may be skipped)."""
+    figures = (
+        Figure.objects.filter(
+            contribution__unit=unit,
+            contribution__submission__reporting_month__plan_year_id=reporting_month.plan_year_id,
+            contribution__submission__reporting_month__month__lt=reporting_month.month,
+            indicator_id__in=indicator_ids,
+            value__isnull=False,
+        )
+        .order_by("indicator_id", "-contribution__submission__reporting_month__month")
+        .values_list("indicator_id", "value")
+    )
+    latest: dict[int, Decimal] = {}
+    for indicator_id, value in figures:
+        latest.setdefault(indicator_id, value)
+    return latest
+
+
+def _figure_text(figure: Figure) -> str:
+    if figure.value is not None:
+        return figure.indicator.format_number(figure.value)
+    if figure.stage is not None:
+        return figure.get_stage_display()
+    return ""
+
+
+def submission_snapshot(submission: Submission) -> dict:
+    """The figures of a submission as plain text, for the review record and for diffs."""
+    contributions = submission.contributions.select_related("unit").prefetch_related(
+        Prefetch("figures", queryset=Figure.objects.select_related("indicator"))
+    )
+    figures, funds, units = {}, {}, {}
+    for contribution in contributions:
+        units[str(contribution.unit_id)] = contribution.unit.name
+        funds[str(contribution.unit_id)] = (
+            "" if contribution.funds_invested is None else str(contribution.funds_invested)
+        )
+        for figure in contribution.figures.all():
+            figures[f"{contribution.unit_id}:{figure.indicator_id}"] = _figure_text(figure)
+    return {"figures": figures, "funds": funds, "units": units}
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+def changes_since_last_review(submission: Submission) -> list[Change]:
+    """What changed since the last approved version, or else since the last submitted one."""
+    events = list(
+        submission.events.filter(action__in=[ReviewEvent.Action.APPROVE, ReviewEvent.Action.SUBMIT])
+    )
+    current = submission_snapshot(submission)
+    approved = [event for event in events if event.action == ReviewEvent.Action.APPROVE]
+    if approved:
+        baseline = approved[-1].snapshot
+    else:
+        submitted = [event for event in events if event.action == ReviewEvent.Action.SUBMIT]
+        if len(submitted) < 2:
+            return []
+        baseline = submitted[-2].snapshot
+    names = {str(item.pk): item.name for item in submission.task_row.indicators.all()}
+    unit_names = {**baseline.get("units", {}), **current["units"]}
+    changes = []
+    keys = sorted(set(baseline.get("figures", {})) | set(current["figures"]))
+    for key in keys:
+        old, new = baseline.get("figures", {}).get(key, ""), current["figures"].get(key, "")
+        if old != new:
+            unit_id, indicator_id = key.split(":")
+            changes.append(Change(f"{unit_names.get(unit_id, '')} · {names.get(indicator_id, '')}", old, new))
+    for unit_id in sorted(set(baseline.get("funds", {})) | set(current["funds"])):
+        old, new = baseline.get("funds", {}).get(unit_id, ""), current["funds"].get(unit_id, "")
+        if old != new:
+            changes.append(Change(f"{unit_names.get(unit_id, '')} · 投入资金（万元）", old, new))
+    return changes
+
+
+@dataclass
+class IndicatorTotal:
+    indicator: Indicator
+    total: Decimal | None = None
+    stage: int | None = None
+    breakdown: list[tuple[Unit, Figure]] = field(default_factory=list)
+
+    @property
+    def stage_display(self) -> str:
+        return Indicator.Stage(self.stage).label if self.stage is not None else ""
+
+
+def submission_totals(submission: Submission) -> list[IndicatorTotal]:
+    """Per indicator: the row's total (summed where additive, the lead unit's figure otherwise)."""
+    totals = {item.pk: IndicatorTotal(item) for item in submission.task_row.indicators.all()}
+    figures = Figure.objects.filter(contribution__submission=submission).select_related(
+        "contribution__unit", "indicator"
+    )
+    lead_id = submission.task_row.lead_unit_id
+    for figure in figures:
+        entry = totals.get(figure.indicator_id)
+        if entry is None:
+            continue
+        entry.breakdown.append((figure.contribution.unit, figure))
+        if figure.indicator.is_additive:
+            if figure.value is not None:
+                entry.total = (entry.total or Decimal(0)) + figure.value
+        elif figure.contribution.unit_id == lead_id or entry.total is None and entry.stage is None:
+            entry.total, entry.stage = figure.value, figure.stage
+    return list(totals.values())
+
+
+def returned_count(submission: Submission) -> int:
+    return submission.events.filter(action=ReviewEvent.Action.RETURN).count()
+
+
+def review_queue(*, reporting_month: ReportingMonth, status: str | None = None) -> QuerySet:
+    queryset = (
+        Submission.objects.filter(reporting_month=reporting_month)
+        .select_related("task_row__project__tier", "task_row__lead_unit", "reporting_month__plan_year")
+        .annotate(times_returned=Count("events", filter=Q(events__action=ReviewEvent.Action.RETURN)))
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset
+
+
+@dataclass
+class EntryRow:
+    """One task row on a unit's monthly sheet."""
+
+    task_row: TaskRow
+    is_lead: bool
+    indicators: list[Indicator]
+    submission: Submission | None
+    contribution: Contribution | None
+    figures: dict[int, Figure]
+    previous: dict[int, Decimal]
+
+    @property
+    def status(self) -> str:
+        return self.submission.status if self.submission else Submission.Status.DRAFT
+
+    @property
+    def status_display(self) -> str:
+        return Submission.Status(self.status).label
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (Submission.Status.DRAFT, Submission.Status.RETURNED)
+
+    @property
+    def version(self) -> int:
+        return self.contribution.version if self.contribution else 0
+
+    @property
+    def missing(self) -> list[Indicator]:
+        return [
+            item
+            for item in self.indicators
+            if item.pk not in self.figures
+            or (self.figures[item.pk].value is None and self.figures[item.pk].stage is None)
+        ]
+
+
+def entry_sheet(*, unit: Unit, reporting_month: ReportingMonth) -> list[EntryRow]:
+    """The rows a unit fills for a month, with its figures so far; a fixed number of queries."""
+    from reporting.access import rows_of_unit
+
+    rows = list(
+        rows_of_unit(unit)
+        .filter(project__tier__plan_year_id=reporting_month.plan_year_id)
+        .select_related("project__tier", "lead_unit", "leader")
+        .prefetch_related(
+            "parties", Prefetch("indicators", queryset=Indicator.objects.select_related("parent"))
+        )
+        .order_by("project__tier__position", "project__number", "position")
+    )
+    submissions = {
+        item.task_row_id: item
+        for item in Submission.objects.filter(
+            reporting_month=reporting_month, task_row__in=[r.pk for r in rows]
+        )
+    }
+    contributions = {
+        item.submission.task_row_id: item
+        for item in Contribution.objects.filter(submission__in=submissions.values(), unit=unit)
+        .select_related("submission")
+        .prefetch_related("figures")
+    }
+    previous = previous_month_values(
+        unit=unit,
+        reporting_month=reporting_month,
+        indicator_ids=[item.pk for row in rows for item in row.indicators.all()],
+    )
+    sheet = []
+    for row in rows:
+        is_lead = row.lead_unit_id == unit.pk or any(
+            party.unit_id == unit.pk and party.role == "co_lead" for party in row.parties.all()
+        )
+        indicators = [item for item in row.indicators.all() if is_lead or item.is_additive]
+        contribution = contributions.get(row.pk)
+        sheet.append(
+            EntryRow(
+                task_row=row,
+                is_lead=is_lead,
+                indicators=indicators,
+                submission=submissions.get(row.pk),
+                contribution=contribution,
+                figures={figure.indicator_id: figure for figure in contribution.figures.all()}
+                if contribution
+                else {},
+                previous={item.pk: previous[item.pk] for item in indicators if item.pk in previous},
+            )
+        )
+    return sheet
+
+
+def late_and_missing(*, reporting_month: ReportingMonth) -> dict[str, list]:
+    """Rows not submitted for the month, and those submitted after the working-day deadline."""
+    rows = TaskRow.objects.filter(project__tier__plan_year_id=reporting_month.plan_year_id).select_related(
+        "project__tier", "lead_unit"
+    )
+    submitted = {
+        item.task_row_id: item
+        for item in Submission.objects.filter(
+            reporting_month=reporting_month, first_submitted_at__isnull=False
+        )
+    }
+    missing = [row for row in rows if row.pk not in submitted]
+    late = [
+        (row, submitted[row.pk]) for row in rows if row.pk in submitted and submitted[row.pk].on_time is False
+    ]
+    return {"missing": missing, "late": late}
+
+
+def units_missing_submission(*, reporting_month: ReportingMonth) -> dict[Unit, list[TaskRow]]:
+    result = defaultdict(list)
+    for row in late_and_missing(reporting_month=reporting_month)["missing"]:
+        result[row.lead_unit].append(row)
+    return dict(result)
