@@ -11,7 +11,15 @@ from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from reporting.deadlines import MonthSchedule, month_schedule, month_schedules, override_errors
-from reporting.models import ReportingMonth, WorkCalendarDay
+from reporting.models import (
+    Contribution,
+    Figure,
+    Membership,
+    ReportingMonth,
+    ReviewEvent,
+    Submission,
+    WorkCalendarDay,
+)
 from reporting.workcalendar import holiday_name, library_knows, weekday_name
 
 # The ways the State Council list and the office's own sheets write a date.
@@ -241,3 +249,114 @@ class ReportingMonthAdmin(SimpleHistoryAdmin):
         if s.calendar_warning:
             lines.append(s.calendar_warning)
         return format_html_join("", "<div>{}</div>", ((line.strip(),) for line in lines))
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "role", "unit", "person"]
+    list_filter = ["role", "unit__kind"]
+    list_select_related = ["user", "unit", "person"]
+    search_fields = ["user__username", "user__first_name", "unit__name", "person__name"]
+    autocomplete_fields = ["unit", "person"]
+    raw_id_fields = ["user"]
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """Figures change only through the reporting services, which check locks and permissions.
+
+    The admin shows them and their full history, but offers no way around the workflow.
+    """
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ContributionInline(admin.TabularInline):
+    model = Contribution
+    fields = ["unit", "funds_invested", "progress", "problems", "updated_by", "updated_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ReadOnlyAdmin):
+    list_display = ["task_row", "reporting_month", "status", "submitted_at", "on_time", "is_demo"]
+    list_filter = [
+        "reporting_month__plan_year",
+        "reporting_month__month",
+        "status",
+        "on_time",
+        "task_row__project__tier__kind",
+        "task_row__lead_unit",
+        "is_demo",
+    ]
+    list_select_related = ["task_row__project__tier", "reporting_month__plan_year"]
+    search_fields = ["task_row__project__title", "task_row__title", "task_row__lead_unit__name"]
+    inlines = [ContributionInline]
+
+
+class FigureInline(admin.TabularInline):
+    model = Figure
+    fields = ["indicator", "value", "stage", "explanation"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Contribution)
+class ContributionAdmin(ReadOnlyAdmin):
+    list_display = ["submission", "unit", "funds_invested", "updated_by", "updated_at"]
+    list_filter = [
+        "submission__reporting_month__plan_year",
+        "submission__reporting_month__month",
+        "unit__kind",
+    ]
+    list_select_related = [
+        "submission__task_row__project",
+        "submission__reporting_month__plan_year",
+        "unit",
+        "updated_by",
+    ]
+    search_fields = ["unit__name", "submission__task_row__project__title"]
+    inlines = [FigureInline]
+
+
+@admin.register(Figure)
+class FigureAdmin(ReadOnlyAdmin):
+    list_display = ["indicator", "contribution", "value", "stage"]
+    list_filter = [
+        "contribution__submission__reporting_month__plan_year",
+        "contribution__submission__reporting_month__month",
+        "indicator__kind",
+    ]
+    list_select_related = [
+        "indicator",
+        "contribution__unit",
+        "contribution__submission__reporting_month__plan_year",
+        "contribution__submission__task_row__project",
+    ]
+    search_fields = ["indicator__name", "contribution__unit__name"]
+
+
+@admin.register(ReviewEvent)
+class ReviewEventAdmin(ReadOnlyAdmin):
+    list_display = ["submission", "action", "actor", "at", "reason"]
+    list_filter = ["action", "submission__reporting_month__plan_year", "submission__reporting_month__month"]
+    list_select_related = ["submission__task_row__project", "submission__reporting_month__plan_year", "actor"]
+    search_fields = ["reason", "actor__username"]
+    exclude = ["snapshot"]

@@ -1,0 +1,66 @@
+"""Pages answer in a fixed number of queries, whatever the amount of data."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from projects.models import Indicator, Project, TaskRow, Unit
+from projects.services import copy_plan_year
+from reporting.deadlines import ensure_reporting_months
+from reporting.demo import create_demo_accounts, create_demo_figures
+from reporting.models import Contribution, Figure, Submission
+
+pytestmark = pytest.mark.django_db
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.fixture
+def users(plan_2023, django_user_model):
+    create_demo_accounts()
+    return {name: django_user_model.objects.get(username=name) for name in ("renshe", "zhuanban")}
+
+
+def add_reported_rows(plan_year, *, count: int) -> None:
+    """More task rows led by 县人社局, each with a figure for February."""
+    project = Project.objects.get(tier__plan_year=plan_year, tier__kind="provincial", number=3)
+    unit = Unit.objects.get(name="县人社局")
+    february = ensure_reporting_months(plan_year=plan_year)[1]
+    for position in range(10, 10 + count):
+        row = TaskRow.objects.create(
+            project=project, position=position, title=f"附加任务{position}", lead_unit=unit
+        )
+        indicator = Indicator.objects.create(
+            task_row=row,
+            position=1,
+            name=f"附加指标{position}",
+            kind="quantity",
+            measure="人",
+            target_value=100,
+        )
+        submission = Submission.objects.create(reporting_month=february, task_row=row, is_demo=True)
+        contribution = Contribution.objects.create(submission=submission, unit=unit)
+        Figure.objects.create(contribution=contribution, indicator=indicator, value=10)
+
+
+@pytest.mark.parametrize(
+    ("username", "url"),
+    [
+        ("renshe", "/report/?year=2023&month=2"),
+        ("zhuanban", "/review/?year=2023&month=2"),
+        ("zhuanban", "/exports/2023/responsibility-matrix.xlsx"),
+    ],
+)
+def test_it_keeps_page_queries_flat_as_data_grows(client, users, plan_2023, username, url):
+    client.force_login(users[username])
+    create_demo_figures(plan_year=plan_2023, months=2)
+    small = count_queries(client, url)
+    add_reported_rows(plan_2023, count=6)
+    copy_plan_year(source=plan_2023, year=2024)
+    large = count_queries(client, url)
+    assert large == small
