@@ -294,3 +294,39 @@ class ReviewEvent(models.Model):
 
     def __str__(self):
         return f"{self.submission} {self.get_action_display()}"
+
+
+class StatusRule(models.Model):
+    """The red-amber-green thresholds of a plan year, readable on the dashboards and set by the office."""
+
+    plan_year = models.OneToOneField(
+        PlanYear, on_delete=models.CASCADE, related_name="status_rule", verbose_name=_("年度")
+    )
+    amber_gap = models.DecimalField(
+        _("黄色预警（落后序时进度百分点）"),
+        max_digits=5,
+        decimal_places=1,
+        default=10,
+        help_text=_("完成率落后序时进度达到此百分点即为黄色。"),
+    )
+    red_gap = models.DecimalField(
+        _("红色预警（落后序时进度百分点）"),
+        max_digits=5,
+        decimal_places=1,
+        default=30,
+        help_text=_("完成率落后序时进度超过此百分点即为红色。"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("预警规则")
+        verbose_name_plural = _("预警规则")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amber_gap__gt=0) & Q(red_gap__gt=models.F("amber_gap")) & Q(red_gap__lte=100),
+                name="statusrule_gaps_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.plan_year}预警规则"
