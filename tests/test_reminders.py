@@ -43,8 +43,12 @@ def test_it_leaves_out_units_that_have_submitted(liaison_with_email, plan_2023):
     rows = plan_2023.tiers.get(kind="provincial").projects.get(number=3).task_rows.all()
     for row in rows:
         Submission.objects.create(
-            reporting_month=may, task_row=row, status="submitted",
-            submitted_at="2023-05-21T10:00+08:00", first_submitted_at="2023-05-21T10:00+08:00", on_time=True,
+            reporting_month=may,
+            task_row=row,
+            status="submitted",
+            submitted_at="2023-05-21T10:00+08:00",
+            first_submitted_at="2023-05-21T10:00+08:00",
+            on_time=True,
         )
     run()
     assert "促进高质量充分就业" not in mail.outbox[0].body
