@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "projects",
     "reporting",
     "audit",
+    "beneficiaries",
+    "evaluation",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "reporting.context_processors.demo_data",
+                "reporting.context_processors.navigation",
             ],
         },
     },

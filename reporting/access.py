@@ -138,6 +138,21 @@ def can_review(user) -> bool:
     return role_of(user) in (Role.OFFICE, Role.STATISTICS)
 
 
+def can_view_dashboards(user) -> bool:
+    """The leaders' dashboards (驾驶舱): read-only, for everyone who reads all figures."""
+    return role_of(user) in READ_ALL_ROLES
+
+
+def can_export_notice_list(user) -> bool:
+    """The task force's notice list (通报名单) as a spreadsheet: the office's to circulate."""
+    return role_of(user) == Role.OFFICE
+
+
+def can_change_status_rule(user) -> bool:
+    """The year's red-amber-green thresholds are set by the office, in the admin."""
+    return role_of(user) == Role.OFFICE and user.is_staff
+
+
 def get_submission_for_user(user, pk: int) -> Submission:
     """Fetch and check together: 404 outside the user's scope."""
     submission = (
@@ -155,3 +170,86 @@ def get_submission_for_user(user, pk: int) -> Submission:
 def require(allowed: bool, message: str | None = None) -> None:
     if not allowed:
         raise PermissionDenied(message or _("您没有执行此操作的权限。"))
+
+
+# --- Target adjustments, year-end evaluation and unit scores (projects.targets, evaluation) ---------
+# A liaison acts for the rows its unit leads (lead or co-lead, as `leads_row`); the office reviews
+# adjustments, records the county government's decisions, returns self-evaluations, runs the public
+# notice and sets the score weights; the statistics bureau certifies final figures; the leader reads.
+
+
+def can_file_adjustment(user, task_row: TaskRow) -> bool:
+    return leads_row(unit_of(user), task_row)
+
+
+def can_review_adjustment(user, adjustment) -> bool:
+    return role_of(user) == Role.OFFICE and adjustment.status == "submitted"
+
+
+def can_record_adjustment_decision(user, adjustment) -> bool:
+    return role_of(user) == Role.OFFICE and adjustment.status == "reviewed"
+
+
+def visible_adjustments(user) -> QuerySet:
+    from projects.models import TargetAdjustment
+
+    role = role_of(user)
+    if role in READ_ALL_ROLES:
+        return TargetAdjustment.objects.all()
+    if role == Role.LIAISON:
+        return TargetAdjustment.objects.filter(unit=unit_of(user))
+    return TargetAdjustment.objects.none()
+
+
+def get_adjustment_for_user(user, pk: int):
+    """Fetch and check together: 404 outside the user's scope."""
+    adjustment = visible_adjustments(user).select_related("plan_year", "unit").filter(pk=pk).first()
+    if adjustment is None:
+        raise Http404(_("找不到该调整申请，或您无权查看。"))
+    return adjustment
+
+
+def can_read_evaluation(user, task_row: TaskRow) -> bool:
+    return role_of(user) in READ_ALL_ROLES or leads_row(unit_of(user), task_row)
+
+
+def get_evaluation_row_for_user(user, pk: int) -> TaskRow:
+    """A task row's year-end evaluation page: 404 for anyone but the readers and the row's lead unit."""
+    task_row = (
+        TaskRow.objects.select_related("project__tier__plan_year", "lead_unit")
+        .prefetch_related("parties")
+        .filter(pk=pk)
+        .first()
+    )
+    if task_row is None or not can_read_evaluation(user, task_row):
+        raise Http404(_("找不到该任务，或您无权查看。"))
+    return task_row
+
+
+def can_edit_self_evaluation(user, task_row: TaskRow, self_evaluation=None) -> bool:
+    return leads_row(unit_of(user), task_row) and (self_evaluation is None or self_evaluation.is_open)
+
+
+def can_return_self_evaluation(user, self_evaluation) -> bool:
+    return role_of(user) == Role.OFFICE and self_evaluation is not None and self_evaluation.is_submitted
+
+
+def can_certify(user) -> bool:
+    return role_of(user) == Role.STATISTICS
+
+
+def can_manage_notice(user) -> bool:
+    return role_of(user) == Role.OFFICE
+
+
+def can_read_scores(user) -> bool:
+    return role_of(user) in READ_ALL_ROLES
+
+
+def can_read_unit_score(user, unit: Unit) -> bool:
+    own = unit_of(user)
+    return can_read_scores(user) or (own is not None and own.pk == unit.pk)
+
+
+def can_set_score_weights(user) -> bool:
+    return role_of(user) == Role.OFFICE

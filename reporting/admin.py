@@ -360,3 +360,27 @@ class ReviewEventAdmin(ReadOnlyAdmin):
     list_select_related = ["submission__task_row__project", "submission__reporting_month__plan_year", "actor"]
     search_fields = ["reason", "actor__username"]
     exclude = ["snapshot"]
+
+
+# --- the year's red-amber-green rule, read by the dashboards (reporting/progress.py) ---------------
+
+from reporting.models import StatusRule  # noqa: E402 - kept with its admin in this appended block
+from reporting.progress import Thresholds, rule_sentences  # noqa: E402
+
+
+@admin.register(StatusRule)
+class StatusRuleAdmin(SimpleHistoryAdmin):
+    list_display = ["plan_year", "amber_gap", "red_gap", "rule_text"]
+    list_select_related = ["plan_year"]
+    fields = ["plan_year", "amber_gap", "red_gap", "rule_text"]
+    readonly_fields = ["rule_text"]
+
+    @admin.display(description=_("判定规则说明"))
+    def rule_text(self, obj):
+        if obj is None or obj.pk is None:
+            return gettext("保存后显示。未设置规则的年度按黄色10个百分点、红色30个百分点判定。")
+        return format_html_join(
+            "",
+            "<p>{}</p>",
+            ((sentence,) for sentence in rule_sentences(Thresholds(obj.amber_gap, obj.red_gap))),
+        )

@@ -1,4 +1,7 @@
-from reporting.models import Submission
+from reporting import access
+from reporting.models import Role, Submission
+
+READER_ROLES = [Role.OFFICE, Role.STATISTICS, Role.LEADER]
 
 
 def demo_data(request):
@@ -6,3 +9,8 @@ def demo_data(request):
     if not request.user.is_authenticated:
         return {"demo_data_present": False}
     return {"demo_data_present": Submission.objects.filter(is_demo=True).exists()}
+
+
+def navigation(request):
+    """The user's role for the navigation bar; a user without a role gets no role links."""
+    return {"user_role": access.role_of(request.user) or "", "reader_roles": READER_ROLES}

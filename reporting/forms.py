@@ -1,10 +1,11 @@
 """Reading the monthly sheet from a POST, and small forms of the review pages."""
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reporting.selectors import EntryRow
-from reporting.services import SheetEntry
+from reporting.services import LockedError, SheetEntry
 from reporting.validation import FigureInput
 
 MAX_TEXT = 2000
@@ -27,11 +28,17 @@ def read_sheet(sheet: list[EntryRow], data) -> list[SheetEntry]:
     """Only rows of the unit's own sheet that are still open are read; other ids in the POST are ignored."""
     entries = []
     for row in sheet:
-        if not row.is_open:
-            continue
         row_id = row.task_row.pk
         if field_name(row_id, "version") not in data:
             continue
+        if not row.is_open:
+            # Locked since the page was loaded: refuse rather than drop the typed figures silently.
+            raise LockedError(
+                _(
+                    "“%(row)s”在您打开页面后已提交或已审核锁定，本次未保存任何内容。如需更正，请联系专班办公室（县人社局）。"
+                )
+                % {"row": row.task_row}
+            )
         inputs = [
             FigureInput(
                 indicator=indicator,
@@ -55,9 +62,11 @@ def read_sheet(sheet: list[EntryRow], data) -> list[SheetEntry]:
 
 
 class ReasonForm(forms.Form):
+    label_suffix = "："
+
     reason = forms.CharField(
-        label=_("原因"),
+        label=gettext_lazy("原因"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("请填写原因。")},
+        error_messages={"required": gettext_lazy("请填写原因。")},
     )

@@ -58,10 +58,10 @@ def _parse_funds(raw: str) -> tuple[Decimal | None, str | None]:
         return None, _("“%(text)s”不是有效的金额。") % {"text": raw.strip()}
     if not value.is_finite() or value < 0:
         return None, _("投入资金不能为负数。")
-    if value != round(value, 2):
-        return None, _("投入资金最多保留2位小数（单位：万元）。")
     if value >= Decimal("1e10"):
         return None, _("数值过大。")
+    if value != round(value, 2):
+        return None, _("投入资金最多保留2位小数（单位：万元）。")
     return value, None
 
 
@@ -83,6 +83,14 @@ def save_contribution(
     """
     submission = contribution.submission
     access.require(access.owns_contribution(user, contribution), _("只能填报本单位的数据。"))
+    task_row = submission.task_row
+    access.require(access.unit_takes_part(contribution.unit, task_row), _("本单位不承担该项任务，不能填报。"))
+    if not access.leads_row(contribution.unit, task_row):
+        foreign = [item.indicator.name for item in inputs if not item.indicator.is_additive]
+        access.require(
+            not foreign,
+            _("以下指标由牵头单位填报：%(names)s") % {"names": "、".join(foreign)},
+        )
     if submission.status not in OPEN_STATUSES:
         raise LockedError(LOCKED_MESSAGE)
     result = validate_figures(
@@ -188,6 +196,12 @@ class SheetEntry:
     progress: str = ""
     problems: str = ""
 
+    @property
+    def is_blank(self) -> bool:
+        typed = [self.funds, self.progress, self.problems]
+        typed += [text for item in self.inputs for text in (item.raw_value, item.raw_stage, item.explanation)]
+        return not any((text or "").strip() for text in typed)
+
 
 def save_month_sheet(*, user, unit, reporting_month: ReportingMonth, entries: list[SheetEntry]) -> dict:
     """Save a unit's whole monthly form: every row or none.
@@ -197,8 +211,13 @@ def save_month_sheet(*, user, unit, reporting_month: ReportingMonth, entries: li
     results = {}
     with transaction.atomic():
         for entry in entries:
+            existing = Contribution.objects.filter(
+                submission__reporting_month=reporting_month, submission__task_row=entry.task_row, unit=unit
+            ).first()
+            if existing is None and entry.is_blank:
+                continue  # untouched rows leave no empty drafts behind
             submission = open_submission(reporting_month=reporting_month, task_row=entry.task_row)
-            contribution = open_contribution(submission=submission, unit=unit)
+            contribution = existing or open_contribution(submission=submission, unit=unit)
             contribution.submission = submission
             results[entry.task_row.pk] = save_contribution(
                 user=user,

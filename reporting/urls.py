@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from reporting import export_views, views
 
@@ -6,6 +6,8 @@ app_name = "reporting"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("dashboard/", include("reporting.dashboard_urls")),
+    path("", include("reporting.export_urls")),
     path("report/", views.monthly_entry, name="entry"),
     path("review/", views.review_list, name="review_list"),
     path("review/<int:pk>/", views.review_detail, name="review_detail"),

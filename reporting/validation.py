@@ -56,12 +56,13 @@ def parse_number(raw: str, indicator: Indicator) -> tuple[Decimal | None, str | 
         return None, _("“%(text)s”不是有效的数字。") % {"text": raw.strip()}
     if value < 0:
         return None, _("不能为负数。")
+    # The size check comes first: rounding a huge number raises InvalidOperation.
+    if value >= Decimal("1e12"):
+        return None, _("数值过大。")
     if value != round(value, indicator.decimal_places):
         if indicator.decimal_places == 0:
             return None, _("应为整数（单位：%(measure)s）。") % {"measure": indicator.measure}
         return None, _("最多保留%(places)s位小数。") % {"places": indicator.decimal_places}
-    if value >= Decimal("1e12"):
-        return None, _("数值过大。")
     if indicator.measure == "%" and value > 100:
         return None, _("比率不能超过100%。")
     return value, None

@@ -26,7 +26,13 @@ def home(request):
     role = access.role_of(request.user)
     if role == Role.LIAISON:
         return redirect("reporting:entry")
-    if role in (Role.OFFICE, Role.STATISTICS, Role.LEADER):
+    if role == Role.LEADER:
+        # A leader lands on the rows they lead, worst first; the overview is one click away.
+        person = access.membership_of(request.user).person
+        if person is None:
+            return redirect("reporting:dashboard")
+        return redirect("reporting:dashboard_leader", key=person.pk)
+    if role in (Role.OFFICE, Role.STATISTICS):
         return redirect("reporting:review_list")
     if request.user.is_staff:
         return redirect("admin:index")
@@ -36,7 +42,9 @@ def home(request):
 def _chosen_month(request) -> ReportingMonth:
     years = PlanYear.objects.order_by("-year")
     today = timezone.localdate()
-    plan_year = years.filter(year=request.GET.get("year") or today.year).first() or years.first()
+    requested = request.GET.get("year", "")
+    year = int(requested) if requested.isdigit() and len(requested) == 4 else today.year
+    plan_year = years.filter(year=year).first() or years.first()
     if plan_year is None:
         raise PermissionDenied(_("系统中还没有方案年度，请先载入方案。"))
     ensure_reporting_months(plan_year=plan_year)
@@ -49,6 +57,7 @@ def _chosen_month(request) -> ReportingMonth:
 def _sheet_rows(sheet, data=None, results=None):
     """Values to show in the form: what was posted when re-rendering, else what is stored."""
     rows = []
+    first_error_seen = False
     for row in sheet:
         row_id = row.task_row.pk
         result = (results or {}).get(row_id)
@@ -65,6 +74,8 @@ def _sheet_rows(sheet, data=None, results=None):
                 stage = str(figure.stage) if figure and figure.stage is not None else ""
                 explanation = figure.explanation if figure else ""
             previous = row.previous.get(indicator.pk)
+            is_first_error = bool(result and indicator.pk in result.errors and not first_error_seen)
+            first_error_seen = first_error_seen or is_first_error
             indicators.append(
                 {
                     "indicator": indicator,
@@ -81,6 +92,7 @@ def _sheet_rows(sheet, data=None, results=None):
                         else ""
                     ),
                     "error": result.errors.get(indicator.pk) if result else None,
+                    "first_error": is_first_error,
                     "warning": result.warnings.get(indicator.pk) if result else None,
                     "prefix": field_name(row_id, "", indicator.pk),
                 }
