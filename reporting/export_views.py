@@ -1,14 +1,22 @@
-"""Downloads of the laid-out Excel exports."""
+"""Downloads of the Excel exports, and the page that offers them."""
+
+import tempfile
 
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from projects.models import PlanYear
-from reporting.exporters import ResponsibilityMatrixExporter
+from reporting import access
+from reporting.deadlines import current_reporting_month
+from reporting.export_forms import MatrixForm, MonthlyReportForm
+from reporting.exporters import BaseExporter, MonthlyReportExporter, ResponsibilityMatrixExporter
 
 
 @require_GET
@@ -21,3 +29,73 @@ def responsibility_matrix(request, year: int):
     # The filename is Chinese: content_disposition_header adds the RFC 5987 filename*.
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=export.filename)
     return response
+
+
+def deliver(exporter: BaseExporter) -> FileResponse:
+    """Write the export to a temporary file and stream it; the file goes when the response closes."""
+    handle = tempfile.TemporaryFile(suffix=f".{exporter.extension}")
+    try:
+        exporter.write(handle)
+        handle.seek(0)
+    except BaseException:
+        handle.close()
+        raise
+    return FileResponse(
+        handle, as_attachment=True, filename=exporter.get_filename(), content_type=exporter.content_type
+    )
+
+
+def _require_reader(request) -> None:
+    # The same rule as the review pages: those who read every unit's figures.
+    access.require(
+        access.role_of(request.user) in access.READ_ALL_ROLES,
+        _("报表导出仅供专班办公室、县统计局和领导使用。"),
+    )
+
+
+def _initial() -> dict:
+    plan_year = PlanYear.objects.order_by("-year").first()
+    if plan_year is None:
+        return {}
+    today = timezone.localdate()
+    year = PlanYear.objects.filter(year=today.year).first() or plan_year
+    return {"year": year.year, "month": current_reporting_month(plan_year=year, today=today).month}
+
+
+def _page(request, *, monthly_form=None, matrix_form=None, status=200):
+    initial = _initial()
+    context = {
+        "monthly_form": monthly_form or MonthlyReportForm(initial=initial),
+        "matrix_form": matrix_form or MatrixForm(initial={"year": initial.get("year")}),
+    }
+    return render(request, "reporting/exports.html", context, status=status)
+
+
+@require_GET
+@login_required
+def exports(request):
+    _require_reader(request)
+    return _page(request)
+
+
+@require_GET
+@login_required
+@never_cache  # names people and their progress: keep it out of shared caches
+def monthly_report(request):
+    _require_reader(request)
+    form = MonthlyReportForm(request.GET)
+    if not form.is_valid():
+        return _page(request, monthly_form=form, status=400)
+    return deliver(MonthlyReportExporter(filters=form.filters()))
+
+
+@require_GET
+@login_required
+@never_cache
+def matrix(request):
+    _require_reader(request)
+    form = MatrixForm(request.GET)
+    if not form.is_valid():
+        return _page(request, matrix_form=form, status=400)
+    plan_year = PlanYear.objects.get(year=form.cleaned_data["year"])
+    return deliver(ResponsibilityMatrixExporter(plan_year=plan_year))

@@ -7,20 +7,38 @@ deliver its file.
 
 import io
 import math
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
 from itertools import groupby
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.cell.rich_text import CellRichText
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from projects.models import PlanYear, TaskRowParty
+from projects.models import Indicator, PlanYear, TaskRowParty
 from projects.selectors import matrix_rows, responsible_names, row_parties
+from reporting.models import Submission
+from reporting.monthly import (
+    MonthContext,
+    MonthlyFilter,
+    MonthlyLine,
+    SubmissionLine,
+    Timeliness,
+    month_context,
+    monthly_lines,
+    status_label,
+    submission_lines,
+)
+from reporting.progress import judge, thresholds_for, time_progress
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -68,9 +86,13 @@ class BaseExporter:
     def build_workbook(self) -> Workbook:
         raise NotImplementedError
 
+    def write(self, target) -> None:
+        """Write the file to a path or a binary file object (views stream it from a temporary file)."""
+        self.build_workbook().save(target)
+
     def render(self) -> ExportFile:
         buffer = io.BytesIO()
-        self.build_workbook().save(buffer)
+        self.write(buffer)
         return ExportFile(
             filename=self.get_filename(), content_type=self.content_type, content=buffer.getvalue()
         )
@@ -322,3 +344,351 @@ class ResponsibilityMatrixExporter(BaseExporter):
         sheet.page_margins.top = sheet.page_margins.bottom = 0.6
         sheet.oddFooter.center.text = _("第 &P 页，共 &N 页")
         sheet.freeze_panes = f"A{FIRST_DATA_ROW}"
+
+
+# --- Streaming exports ----------------------------------------------------------------------------
+#
+# Large flat reports are written in openpyxl's write-only mode: rows go to disk as they are
+# produced, so memory stays flat however many rows the report has. An exporter describes its
+# sheets (columns, heading lines, a generator of rows); one writer below styles and
+# neutralises every cell.
+
+PERCENT = "0.0%"
+DATE = "yyyy-mm-dd"
+DATETIME = "yyyy-mm-dd hh:mm"
+MONEY = "0.00"
+TITLE_FONT = Font(name=FONT_NAME, size=14, bold=True)
+HEADER_FONT = Font(name=FONT_NAME, bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+WRAPPED = Alignment(vertical="top", wrap_text=True)
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: float = 12
+    # Applied to numbers and dates in the column; text is left as text.
+    number_format: str | None = None
+    wrap: bool = False
+
+
+@dataclass(frozen=True)
+class Formatted:
+    """A number with its own format, e.g. a figure with its indicator's decimal places."""
+
+    value: object
+    number_format: str
+
+
+@dataclass
+class SheetSpec:
+    title: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence]
+    heading: Sequence[str] = ()
+    # Lines written after the rows, asked for once every row has been written (totals, counts).
+    footer: Callable[[], Sequence[str]] = field(default=lambda: ())
+
+
+def number_format_for(decimal_places: int) -> str:
+    return "0" if decimal_places <= 0 else "0." + "0" * decimal_places
+
+
+def as_fraction(percent: Decimal | None) -> Decimal | None:
+    """88.8 (percent) → 0.888, which Excel shows as 88.8% with PERCENT."""
+    return None if percent is None else percent / 100
+
+
+class _SheetWriter:
+    def __init__(self, workbook: Workbook, spec: SheetSpec):
+        self.spec = spec
+        self.sheet = workbook.create_sheet(spec.title)
+        self._styles: dict[tuple, object] = {}
+
+    def write(self) -> None:
+        spec, sheet = self.spec, self.sheet
+        header_row = len(spec.heading) + 1
+        for column, item in enumerate(spec.columns, start=1):
+            sheet.column_dimensions[get_column_letter(column)].width = item.width
+        sheet.freeze_panes = f"A{header_row + 1}"
+        sheet.print_title_rows = f"{header_row}:{header_row}"
+        sheet.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+        sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        for index, line in enumerate(spec.heading):
+            sheet.append([self._styled(line, font=TITLE_FONT if index == 0 else None)])
+        sheet.append([self._header(str(item.header)) for item in spec.columns])
+        last_row = header_row
+        for row in spec.rows:
+            sheet.append([self._cell(value, column) for value, column in zip(row, spec.columns, strict=True)])
+            last_row += 1
+        last_column = get_column_letter(len(spec.columns))
+        sheet.auto_filter.ref = f"A{header_row}:{last_column}{max(last_row, header_row + 1)}"
+        for line in spec.footer():
+            sheet.append([self._styled(line)])
+
+    def _styled(self, value, *, font=None):
+        value = neutralise(value)
+        cell = WriteOnlyCell(self.sheet, value)
+        if isinstance(value, CellRichText):
+            cell.quotePrefix = True
+        if font is not None:
+            cell.font = font
+        return cell
+
+    def _header(self, text: str) -> WriteOnlyCell:
+        cell = self._styled(text, font=HEADER_FONT)
+        cell.fill = HEADER_FILL
+        cell.alignment = CENTRED
+        cell.border = BORDER
+        return cell
+
+    def _cell(self, value, column: Column):
+        number_format = column.number_format
+        if isinstance(value, Formatted):
+            value, number_format = value.value, value.number_format
+        if value is None or value == "":
+            return None
+        if isinstance(value, datetime) and timezone.is_aware(value):
+            # Excel has no time zones: show the county's local time.
+            value = timezone.make_naive(value)
+        value = neutralise(value)
+        is_text = isinstance(value, str | CellRichText)
+        key = (
+            number_format if not is_text else None,
+            column.wrap and is_text,
+            isinstance(value, CellRichText),
+        )
+        if key == (None, False, False):
+            return value
+        cell = WriteOnlyCell(self.sheet, value)
+        cell._style = self._style(*key)
+        return cell
+
+    def _style(self, number_format: str | None, wrapped: bool, quoted: bool):
+        """The style of a kind of cell, built once: setting styles cell by cell is what costs most.
+
+        openpyxl keeps a cell's style as a small array of indexes into the workbook's
+        style tables; cells of the same kind share one, which openpyxl only reads.
+        """
+        key = (number_format, wrapped, quoted)
+        style = self._styles.get(key)
+        if style is None:
+            prototype = WriteOnlyCell(self.sheet)
+            if number_format:
+                prototype.number_format = number_format
+            if wrapped:
+                prototype.alignment = WRAPPED
+            if quoted:
+                # Keeps the text literal even when someone edits the cell in Excel later.
+                prototype.quotePrefix = True
+            style = self._styles[key] = prototype._style
+        return style
+
+
+class StreamingExporter(BaseExporter):
+    """An export of flat sheets, written row by row in openpyxl's write-only mode."""
+
+    def sheets(self) -> Iterator[SheetSpec]:
+        raise NotImplementedError
+
+    def write(self, target) -> None:
+        workbook = Workbook(write_only=True)
+        for spec in self.sheets():
+            _SheetWriter(workbook, spec).write()
+        workbook.save(target)
+
+
+def _date_text(day) -> str:
+    return _("%(year)s年%(month)s月%(day)s日") % {"year": day.year, "month": day.month, "day": day.day}
+
+
+@register
+class MonthlyReportExporter(StreamingExporter):
+    """The monthly progress report (月度调度表): every indicator of the month, then who submitted when."""
+
+    identifier = "monthly_report"
+    verbose_name = gettext_lazy("月度调度表")
+
+    INDICATOR_COLUMNS = (
+        Column(gettext_lazy("序号"), 6),
+        Column(gettext_lazy("层级"), 12),
+        Column(gettext_lazy("项目"), 28, wrap=True),
+        Column(gettext_lazy("任务内容"), 22, wrap=True),
+        Column(gettext_lazy("牵头单位"), 16, wrap=True),
+        Column(gettext_lazy("牵头领导"), 9),
+        Column(gettext_lazy("指标"), 24, wrap=True),
+        Column(gettext_lazy("计量单位"), 8),
+        Column(gettext_lazy("目标"), 12),
+        Column(gettext_lazy("累计完成"), 12),
+        Column(gettext_lazy("完成率"), 9, PERCENT),
+        Column(gettext_lazy("序时进度"), 9, PERCENT),
+        Column(gettext_lazy("完成率与序时进度之差"), 11, PERCENT),
+        Column(gettext_lazy("预警状态"), 10),
+        Column(gettext_lazy("累计投入资金（万元）"), 12, MONEY),
+        Column(gettext_lazy("报送情况"), 9),
+        Column(gettext_lazy("审核状态"), 9),
+        Column(gettext_lazy("进展情况"), 40, wrap=True),
+        Column(gettext_lazy("存在问题"), 30, wrap=True),
+    )
+    SUBMISSION_COLUMNS = (
+        Column(gettext_lazy("序号"), 6),
+        Column(gettext_lazy("层级"), 12),
+        Column(gettext_lazy("项目"), 28, wrap=True),
+        Column(gettext_lazy("任务内容"), 22, wrap=True),
+        Column(gettext_lazy("牵头单位"), 18, wrap=True),
+        Column(gettext_lazy("报送截止日"), 12, DATE),
+        Column(gettext_lazy("首次提交时间"), 17, DATETIME),
+        Column(gettext_lazy("最近提交时间"), 17, DATETIME),
+        Column(gettext_lazy("报送情况"), 9),
+        Column(gettext_lazy("逾期天数"), 9, "0"),
+        Column(gettext_lazy("审核状态"), 9),
+    )
+
+    def __init__(self, *, filters: MonthlyFilter):
+        self.filters = filters
+
+    @property
+    def year(self) -> int:
+        return self.filters.plan_year.year
+
+    def get_filename(self) -> str:
+        return f"{self.verbose_name}-{self.year}年{self.filters.month}月.{self.extension}"
+
+    def sheets(self) -> Iterator[SheetSpec]:
+        context = month_context(self.filters)
+        yield self._indicator_sheet(context)
+        yield self._submission_sheet(context)
+
+    # --- sheet 1: the indicators ---------------------------------------------------------------
+
+    def _indicator_sheet(self, context: MonthContext) -> SheetSpec:
+        filters, schedule = self.filters, context.schedule
+        elapsed = time_progress(year=self.year, month=filters.month)
+        notes = [
+            _("数据截至%(cutoff)s；序时进度%(elapsed)s%%；报送截止日%(deadline)s。")
+            % {
+                "cutoff": _date_text(schedule.data_cutoff),
+                "elapsed": elapsed,
+                "deadline": _date_text(schedule.submit_deadline),
+            },
+            _("累计投入资金为各单位填报之和，每项任务只列在其第一个指标所在行。"),
+        ]
+        if filters.describe():
+            notes.append(_("筛选条件：%(filters)s") % {"filters": filters.describe()})
+        if Submission.objects.filter(reporting_month_id=context.reporting_month_id, is_demo=True).exists():
+            notes.append(_("注意：本表含演示数据，不是真实报送。"))
+        return SheetSpec(
+            title=_("月度调度表"),
+            columns=self.INDICATOR_COLUMNS,
+            heading=[
+                _("隆回县重点民生实事月度调度表（%(year)s年%(month)s月）")
+                % {"year": self.year, "month": filters.month},
+                *notes,
+            ],
+            rows=self._indicator_rows(context, elapsed),
+        )
+
+    def _indicator_rows(self, context: MonthContext, elapsed: Decimal) -> Iterator[tuple]:
+        limits = thresholds_for(self.filters.plan_year)
+        for number, line in enumerate(monthly_lines(self.filters, context), start=1):
+            indicator, task_row, month = line.indicator, line.task_row, line.month
+            judgement = judge(indicator, value=line.value, stage=line.stage, elapsed=elapsed, limits=limits)
+            completion = judgement.completion
+            yield (
+                number,
+                task_row.tier_name,
+                task_row.project_text,
+                task_row.title,
+                task_row.lead_unit_name,
+                task_row.leader_name,
+                indicator.name,
+                indicator.measure,
+                self._target(indicator),
+                self._figure(line),
+                as_fraction(completion),
+                as_fraction(elapsed),
+                as_fraction(completion - elapsed) if completion is not None else None,
+                str(judgement.label),
+                month.funds if line.first_of_row else None,
+                str(month.timeliness.label),
+                status_label(month.status),
+                line.narrative.progress_text,
+                line.narrative.problems_text,
+            )
+
+    @staticmethod
+    def _target(indicator: Indicator):
+        """A number where the plan gives one; 待下达, a stage or the plan's words otherwise."""
+        if (
+            indicator.kind == Indicator.Kind.MILESTONE
+            or indicator.operator == Indicator.Operator.IMPROVE_ON_BASELINE
+            or indicator.target_value is None
+        ):
+            return str(indicator.target_display)
+        return Formatted(indicator.target_value, number_format_for(indicator.decimal_places))
+
+    @staticmethod
+    def _figure(line: MonthlyLine):
+        indicator = line.indicator
+        if indicator.kind == Indicator.Kind.MILESTONE:
+            return str(Indicator.Stage(line.stage).label) if line.stage is not None else None
+        if line.value is None:
+            return None
+        return Formatted(line.value, number_format_for(indicator.decimal_places))
+
+    # --- sheet 2: who submitted when -----------------------------------------------------------
+
+    def _submission_sheet(self, context: MonthContext) -> SheetSpec:
+        schedule = context.schedule
+        deadline = _("报送截止日：%(deadline)s") % {"deadline": _date_text(schedule.submit_deadline)}
+        if schedule.submit_overridden:
+            deadline += _("（专班办公室调整：%(reason)s）") % {"reason": schedule.override_reason}
+        elif schedule.submit_moved:
+            deadline += f"（{schedule.submit_move_reason}）"
+        counts = dict.fromkeys(Timeliness.values, 0)
+
+        def rows() -> Iterator[tuple]:
+            for number, line in enumerate(submission_lines(self.filters, context), start=1):
+                counts[line.timeliness] += 1
+                yield self._submission_row(number, line)
+
+        def footer() -> list[str]:
+            return [
+                _("合计：按时%(on_time)s项，逾期%(late)s项，未报送%(missing)s项。")
+                % {
+                    "on_time": counts[Timeliness.ON_TIME] + counts[Timeliness.SUBMITTED],
+                    "late": counts[Timeliness.LATE],
+                    "missing": counts[Timeliness.MISSING],
+                }
+            ]
+
+        return SheetSpec(
+            title=_("报送情况"),
+            columns=self.SUBMISSION_COLUMNS,
+            heading=[
+                _("%(year)s年%(month)s月各单位报送情况") % {"year": self.year, "month": self.filters.month},
+                deadline + _("；按首次提交时间判定是否按时（工作日顺延）。"),
+            ],
+            rows=rows(),
+            footer=footer,
+        )
+
+    @staticmethod
+    def _submission_row(number: int, line: SubmissionLine) -> tuple:
+        task_row, month = line.task_row, line.month
+        return (
+            number,
+            task_row.tier_name,
+            task_row.project_text,
+            task_row.title,
+            task_row.lead_unit_name,
+            line.deadline,
+            month.first_submitted_at,
+            month.submitted_at,
+            str(line.timeliness.label),
+            line.days_late,
+            status_label(month.status),
+        )

@@ -51,6 +51,8 @@ COLOUR = {
     Status.NOT_STARTED: "grey",
     Status.PENDING: "grey",
 }
+# Behind time progress: amber or red.
+BEHIND_STATUSES = frozenset({Status.BEHIND, Status.SERIOUSLY_BEHIND})
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,28 @@ class Thresholds:
 def thresholds_for(plan_year: PlanYear) -> Thresholds:
     rule = StatusRule.objects.filter(plan_year=plan_year).first()
     return Thresholds(rule.amber_gap, rule.red_gap) if rule else Thresholds()
+
+
+def _points(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def rule_sentences(limits: Thresholds) -> list[str]:
+    """The rules of `judge`, in words, for the pages that show statuses."""
+    words = {"amber": _points(limits.amber_gap), "red": _points(limits.red_gap)}
+    return [
+        _(
+            "完成率落后序时进度不足%(amber)s个百分点为绿色（正常推进）；落后%(amber)s至%(red)s个百分点"
+            "为黄色（滞后）；落后超过%(red)s个百分点为红色（严重滞后）；完成率达到100%%为已完成。"
+        )
+        % words,
+        _("序时进度按每月20日（数据截止日）占全年天数的比例计算。"),
+        _(
+            "比率类指标不论月份，按当前比率与目标值的差距判定；节点任务按已达到的节点判定；"
+            "较基数改善的指标未超过基数即为滞后。"
+        ),
+        _("累计数为0或未填报为“未开展”；方案未下达目标的为“目标待下达”，不作判定。"),
+    ]
 
 
 def time_progress(*, year: int, month: int) -> Decimal:
@@ -154,6 +178,30 @@ class Total:
     stage: int | None
 
 
+MONTH = "contribution__submission__reporting_month__month"
+ADDITIVE_KINDS = [Indicator.Kind.QUANTITY, Indicator.Kind.SUBSET]
+
+
+def _aggregate(figures, *, keys: list[str]) -> list[tuple[tuple, Total]]:
+    """Sum additive figures, take the lead unit's figure otherwise: two grouped queries."""
+    additive = (
+        figures.filter(indicator__kind__in=ADDITIVE_KINDS, value__isnull=False)
+        .values(*keys)
+        .annotate(total=Sum("value"))
+        .order_by()
+    )
+    lead_figures = (
+        figures.exclude(indicator__kind__in=ADDITIVE_KINDS)
+        .filter(contribution__unit_id=F("indicator__task_row__lead_unit_id"))
+        .values(*keys)
+        .annotate(value=Max("value"), stage=Max("stage"))
+        .order_by()
+    )
+    result = [(tuple(row[key] for key in keys), Total(row["total"], None)) for row in additive]
+    result += [(tuple(row[key] for key in keys), Total(row["value"], row["stage"])) for row in lead_figures]
+    return result
+
+
 def month_totals(*, reporting_month: ReportingMonth, statuses: list[str] | None = None) -> dict[int, Total]:
     """Each indicator's figure for the month, in two aggregate queries.
 
@@ -162,21 +210,19 @@ def month_totals(*, reporting_month: ReportingMonth, statuses: list[str] | None 
     figures = Figure.objects.filter(contribution__submission__reporting_month=reporting_month)
     if statuses is not None:
         figures = figures.filter(contribution__submission__status__in=statuses)
-    additive_kinds = [Indicator.Kind.QUANTITY, Indicator.Kind.SUBSET]
-    additive = (
-        figures.filter(indicator__kind__in=additive_kinds, value__isnull=False)
-        .values("indicator_id")
-        .annotate(total=Sum("value"))
-    )
-    lead_figures = (
-        figures.exclude(indicator__kind__in=additive_kinds)
-        .filter(contribution__unit_id=F("indicator__task_row__lead_unit_id"))
-        .values("indicator_id")
-        .annotate(value=Max("value"), stage=Max("stage"))
-    )
-    totals = {row["indicator_id"]: Total(row["total"], None) for row in additive}
-    totals.update({row["indicator_id"]: Total(row["value"], row["stage"]) for row in lead_figures})
-    return totals
+    return {key[0]: total for key, total in _aggregate(figures, keys=["indicator_id"])}
+
+
+def year_totals(
+    *, plan_year: PlanYear, statuses: list[str] | None = None, indicator_ids: list[int] | None = None
+) -> dict[tuple[int, int], Total]:
+    """Each indicator's figure for every month of the year, keyed (month, indicator id); two queries."""
+    figures = Figure.objects.filter(contribution__submission__reporting_month__plan_year=plan_year)
+    if statuses is not None:
+        figures = figures.filter(contribution__submission__status__in=statuses)
+    if indicator_ids is not None:
+        figures = figures.filter(indicator_id__in=indicator_ids)
+    return dict(_aggregate(figures, keys=[MONTH, "indicator_id"]))
 
 
 FORWARDED_ONLY = [Submission.Status.FORWARDED]

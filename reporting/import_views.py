@@ -1,0 +1,207 @@
+"""Pages of the Excel import: download the template, upload, preview, confirm.
+
+Only unit liaisons import, for their own unit (see reporting.imports).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import Http404, HttpResponseNotAllowed, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET
+
+from projects.models import PlanYear
+from reporting import access, imports
+from reporting.deadlines import current_reporting_month, ensure_reporting_months
+from reporting.export_views import deliver
+from reporting.models import ReportingMonth
+
+SESSION_KEY = "pending_imports"
+# Uploads a session keeps waiting for confirmation; older ones are forgotten.
+MAX_PENDING_PER_SESSION = 5
+# Room for the multipart envelope and the CSRF field around the file itself.
+ENVELOPE_BYTES = 64 * 1024
+
+
+class LimitedUploadHandler(FileUploadHandler):
+    """Refuses an oversize request before it is parsed, and stops a file that grows past the limit.
+
+    Django would otherwise spool any upload to disk before the view could look at its size.
+    """
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.limit = imports.limit("IMPORT_MAX_UPLOAD_BYTES")
+        self.received = 0
+        self.too_large_bytes: int | None = None
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):  # noqa: N803
+        if content_length and content_length > self.limit + ENVELOPE_BYTES:
+            self.too_large_bytes = content_length
+            # Handled: no field and no file is parsed from the request.
+            return QueryDict(encoding=encoding), MultiValueDict()
+        return None
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.too_large_bytes = self.received
+            raise StopUpload(connection_reset=True)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+def _liaison_unit(request):
+    unit = access.unit_of(request.user)
+    access.require(
+        unit is not None,
+        _("数据导入仅供单位联络员使用，专班办公室如需更正单位数据，请退回该单位的报送。"),
+    )
+    return unit
+
+
+def _chosen_month(request) -> ReportingMonth:
+    years = PlanYear.objects.order_by("-year")
+    today = timezone.localdate()
+    year = request.GET.get("year", "")
+    plan_year = (years.filter(year=int(year)).first() if year.isdigit() else None) or (
+        years.filter(year=today.year).first() or years.first()
+    )
+    if plan_year is None:
+        raise Http404(_("系统中还没有方案年度。"))
+    months = ensure_reporting_months(plan_year=plan_year)
+    month = request.GET.get("month", "")
+    if month.isdigit() and 1 <= int(month) <= 12:
+        return months[int(month) - 1]
+    return current_reporting_month(plan_year=plan_year, today=today).reporting_month
+
+
+def _upload_page(request, unit, reporting_month, *, error: str = "", status: int = 200):
+    context = {
+        "unit": unit,
+        "reporting_month": reporting_month,
+        "months": range(1, 13),
+        "error": error,
+        "max_mb": imports.limit("IMPORT_MAX_UPLOAD_BYTES") / imports.MB,
+        "max_rows": imports.limit("IMPORT_MAX_ROWS"),
+    }
+    return render(request, "reporting/import_upload.html", context, status=status)
+
+
+@csrf_exempt  # CSRF is checked in _upload, once the size of the request is known to be sane
+@login_required
+@never_cache
+def upload(request):
+    unit = _liaison_unit(request)
+    if request.method == "GET":
+        return _upload_page(request, unit, _chosen_month(request))
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    # The handler must be in place before anything reads request.POST or request.FILES.
+    handler = LimitedUploadHandler(request)
+    request.upload_handlers.insert(0, handler)
+    request.FILES  # noqa: B018 - parse the request now, through the handler
+    if handler.too_large_bytes is not None:
+        # Refused unread: nothing is stored or written, so there is nothing for CSRF to protect.
+        error = imports.too_large_message(handler.too_large_bytes)
+        return _upload_page(request, unit, _chosen_month(request), error=error, status=413)
+    return _upload(request, unit)
+
+
+@csrf_protect
+def _upload(request, unit):
+    reporting_month = _chosen_month(request)
+    uploaded = request.FILES.get("file")
+    if uploaded is None:
+        return _upload_page(
+            request, unit, reporting_month, error=_("请选择要上传的 Excel 文件。"), status=400
+        )
+    if uploaded.size > imports.limit("IMPORT_MAX_UPLOAD_BYTES"):
+        error = imports.too_large_message(uploaded.size)
+        return _upload_page(request, unit, reporting_month, error=error, status=413)
+    token, size = imports.store_pending(uploaded.chunks())
+    try:
+        imports.analyse(imports.pending_path(token), user=request.user, size=size)
+    except imports.ImportRefused as exc:
+        imports.discard_pending(token)
+        return _upload_page(request, unit, reporting_month, error=str(exc), status=400)
+    pending = request.session.get(SESSION_KEY, {})
+    pending[token] = {"name": uploaded.name[:200], "size": size}
+    for stale in list(pending)[:-MAX_PENDING_PER_SESSION]:
+        imports.discard_pending(stale)
+        del pending[stale]
+    request.session[SESSION_KEY] = pending
+    return redirect("reporting:import_preview", token=token)
+
+
+def _pending(request, token: str):
+    """The upload of this token, only from the session that made it."""
+    item = request.session.get(SESSION_KEY, {}).get(token)
+    path = imports.pending_path(token) if item else None
+    if path is None:
+        raise Http404(_("找不到该上传文件，可能已确认或已过期，请重新上传。"))
+    return item, path
+
+
+def _forget(request, token: str) -> None:
+    imports.discard_pending(token)
+    pending = request.session.get(SESSION_KEY, {})
+    pending.pop(token, None)
+    request.session[SESSION_KEY] = pending
+
+
+@login_required
+@never_cache
+def preview(request, token: str):
+    unit = _liaison_unit(request)
+    item, path = _pending(request, token)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    confirm = request.method == "POST"
+    try:
+        # Checked again on confirmation: the month may have been locked since the preview.
+        plan = imports.analyse(path, user=request.user, size=item["size"], commit=confirm)
+    except imports.ImportRefused as exc:
+        _forget(request, token)
+        messages.error(request, str(exc))
+        return redirect("reporting:import_upload")
+    if plan.saved:
+        _forget(request, token)
+        messages.success(
+            request,
+            _("已导入%(rows)s项任务的数据（%(changes)s处修改）。")
+            % {
+                "rows": plan.task_rows_changed,
+                "changes": len(plan.changes),
+            },
+        )
+        month = plan.reporting_month
+        return redirect(f"{reverse('reporting:entry')}?year={month.plan_year.year}&month={month.month}")
+    if confirm and plan.ok and not plan.entries:
+        _forget(request, token)
+        messages.info(request, _("文件中的数据与系统一致，没有需要保存的修改。"))
+        return redirect("reporting:import_upload")
+    context = {
+        "unit": unit,
+        "plan": plan,
+        "token": token,
+        "file_name": item["name"],
+        "confirmed": confirm,
+    }
+    return render(request, "reporting/import_preview.html", context, status=400 if confirm else 200)
+
+
+@require_GET
+@login_required
+@never_cache
+def template(request):
+    unit = _liaison_unit(request)
+    return deliver(imports.ImportTemplateExporter(unit=unit, reporting_month=_chosen_month(request)))
