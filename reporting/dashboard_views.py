@@ -1,0 +1,466 @@
+"""The leaders' dashboards (驾驶舱): read-only pages over reporting.dashboards, and the notice export.
+
+Every page is a GET, answers in a fixed number of queries, and is open to the roles
+`reporting.access.can_view_dashboards` allows; the charts are SVG drawn by the templates
+from the geometry computed here.
+"""
+
+import math
+from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header, urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from projects.models import Indicator, Person, PlanYear, Tier, Unit
+from reporting import access
+from reporting.dashboard_exports import NoticeListExporter
+from reporting.dashboards import (
+    NO_LEADER,
+    NOTICE_FROM_MONTH,
+    Board,
+    LeaderGroup,
+    Line,
+    MonthPoint,
+    Punctuality,
+    board,
+    corrections,
+    indicator_months,
+    month_label,
+    rows_worst_first,
+    tally,
+    timeliness,
+    unit_submissions,
+)
+from reporting.deadlines import MONTHS
+from reporting.models import StatusRule
+from reporting.progress import COLOUR, Status, rule_sentences
+
+LIST_PAGE_SIZE = 200  # a county plan has about 70 indicators: one page, unless the year is huge
+OVERVIEW_BEHIND = 15  # the overview lists the worst ones; the full list is one click away
+TABS = [
+    ("overview", "reporting:dashboard", gettext_lazy("总览")),
+    ("indicators", "reporting:dashboard_indicators", gettext_lazy("全部指标")),
+    ("leaders", "reporting:dashboard_leaders", gettext_lazy("按牵头领导")),
+    ("units", "reporting:dashboard_units", gettext_lazy("按牵头单位")),
+    ("timeliness", "reporting:dashboard_timeliness", gettext_lazy("按时报送")),
+    ("escalations", "reporting:dashboard_escalations", gettext_lazy("督办与通报")),
+]
+
+
+def dashboard_page(view):
+    """Logged in, and a role that reads everything; GET only."""
+
+    @require_GET
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        access.require(
+            access.can_view_dashboards(request.user), _("驾驶舱仅供专班办公室、县统计局和领导查看。")
+        )
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _plan_year(request) -> PlanYear:
+    raw = request.GET.get("year", "")
+    wanted = int(raw) if raw.isdigit() else timezone.localdate().year
+    years = PlanYear.objects.order_by("-year")
+    plan_year = years.filter(year=wanted).first() or years.first()
+    if plan_year is None:
+        raise Http404(_("系统中还没有方案年度，请先载入方案。"))
+    return plan_year
+
+
+def _month(request) -> int | None:
+    raw = request.GET.get("month", "")
+    return int(raw) if raw.isdigit() and int(raw) in MONTHS else None
+
+
+def _board(request, plan_year: PlanYear | None = None) -> Board:
+    return board(plan_year=plan_year or _plan_year(request), month=_month(request))
+
+
+def _month_options(the_board: Board) -> list[tuple[int, str]]:
+    by_month = {item.month: item for item in the_board.basis.months}
+    options = []
+    for month in MONTHS:
+        item = by_month.get(month)
+        if item is None:
+            state = _("无数据")
+        elif item.forwarded:
+            state = _("已报送")
+        elif item.approved:
+            state = _("已审核")
+        else:
+            state = _("报送中")
+        options.append((month, _("%(month)s月（%(state)s）") % {"month": month, "state": state}))
+    return options
+
+
+def _rule_admin_url(user, plan_year: PlanYear) -> str:
+    if not access.can_change_status_rule(user):
+        return ""
+    rule = StatusRule.objects.filter(plan_year=plan_year).only("pk").first()
+    if rule:
+        return reverse("admin:reporting_statusrule_change", args=[rule.pk])
+    return f"{reverse('admin:reporting_statusrule_add')}?plan_year={plan_year.pk}"
+
+
+def _render(request, template: str, the_board: Board, tab: str, **extra):
+    basis = the_board.basis
+    context = {
+        "board": the_board,
+        "basis": basis,
+        "query": basis.query,
+        "tab": tab,
+        "tabs": [(key, reverse(name), label) for key, name, label in TABS],
+        "years": list(PlanYear.objects.order_by("-year").values_list("year", flat=True)),
+        "month_options": _month_options(the_board),
+        "rules": rule_sentences(basis.limits),
+        "rule_admin_url": _rule_admin_url(request.user, basis.plan_year),
+        "can_export_notice": access.can_export_notice_list(request.user),
+        "exports_url": f"{reverse('reporting:exports')}?year={basis.plan_year.year}",
+        "report_query": f"year={basis.plan_year.year}&month={basis.month}" if basis.month else "",
+        "notice_from_month": NOTICE_FROM_MONTH,
+        "statuses": [(status.value, status.label) for status in Status],
+        **extra,
+    }
+    return render(request, template, context)
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+
+@dashboard_page
+def overview(request):
+    the_board = _board(request)
+    basis = the_board.basis
+    record = timeliness(plan_year=basis.plan_year)
+    overall = the_board.overall()
+    behind = the_board.behind()
+    return _render(
+        request,
+        "reporting/dashboard_overview.html",
+        the_board,
+        "overview",
+        overall=overall,
+        tiers=[*the_board.tier_tallies(), overall],
+        behind=behind,
+        behind_shown=behind[:OVERVIEW_BEHIND],
+        flagged=the_board.flagged(),
+        notices=the_board.notices(),
+        leaders=the_board.leaders(),
+        late=record.month_problems(basis.month) if basis.month else {},
+        punctuality=Punctuality,
+    )
+
+
+FILTER_STATUSES = set(Status.values) | {"behind_all"}
+
+
+@dashboard_page
+def indicators(request):
+    the_board = _board(request)
+    tier = request.GET.get("tier", "")
+    tier = tier if tier in Tier.Kind.values else ""
+    status = request.GET.get("status", "")
+    status = status if status in FILTER_STATUSES else ""
+    leader = request.GET.get("leader", "")
+    leader = leader if leader == NO_LEADER or leader.isdigit() else ""
+    unit = request.GET.get("unit", "")
+    unit = int(unit) if unit.isdigit() else None
+    flag = request.GET.get("flag", "")
+    flag = flag if flag in ("flagged", "notice") else ""
+    lines = the_board.filtered(tier=tier, status=status, leader=leader, unit=unit, flag=flag)
+    words = []
+    if tier:
+        words.append(Tier.Kind(tier).label)
+    if status:
+        words.append(_("落后序时进度（黄色与红色）") if status == "behind_all" else Status(status).label)
+    if leader:
+        words.append(
+            _("未明确牵头领导")
+            if leader == NO_LEADER
+            else next((line.task_row.leader.name for line in lines), _("牵头领导"))
+        )
+    if unit is not None:
+        words.append(next((line.task_row.lead_unit.name for line in lines), _("牵头单位")))
+    if flag:
+        words.append(_("连续两个月滞后") if flag == "flagged" else _("列入通报"))
+    page = Paginator(lines, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    return _render(
+        request,
+        "reporting/dashboard_indicators.html",
+        the_board,
+        "indicators",
+        lines=page.object_list,
+        page=page,
+        all_lines=len(lines),
+        page_query=urlencode({key: value for key, value in request.GET.items() if key != "page"}),
+        counted=sum(1 for line in lines if line.counted),
+        filter_words=words,
+        filters={"tier": tier, "status": status, "leader": leader, "unit": unit or "", "flag": flag},
+        tier_choices=Tier.Kind.choices,
+    )
+
+
+@dashboard_page
+def indicator_detail(request, pk: int):
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("task_row__project__tier__plan_year", "task_row__lead_unit"), pk=pk
+    )
+    plan_year = indicator.task_row.project.tier.plan_year
+    the_board = _board(request, plan_year)
+    line = next(line for line in the_board.lines if line.indicator.pk == pk)
+    points = indicator_months(indicator=line.indicator, basis=the_board.basis)
+    return _render(
+        request,
+        "reporting/dashboard_indicator.html",
+        the_board,
+        "indicators",
+        line=line,
+        points=points,
+        chart=line_chart(line.indicator, points),
+        corrections=corrections(indicator=line.indicator, plan_year=plan_year),
+    )
+
+
+@dashboard_page
+def leaders(request):
+    the_board = _board(request)
+    return _render(
+        request, "reporting/dashboard_leaders.html", the_board, "leaders", leaders=the_board.leaders()
+    )
+
+
+@dashboard_page
+def leader(request, key: str):
+    the_board = _board(request)
+    group = the_board.leader(key)
+    if group is None:
+        if key == NO_LEADER:
+            group = LeaderGroup(NO_LEADER, None, [])
+        elif key.isdigit():
+            group = LeaderGroup(key, get_object_or_404(Person, pk=int(key)), [])
+        else:
+            raise Http404(_("找不到该牵头领导。"))
+    report = f"&leader={group.person.pk}" if group.person else ""
+    return _render(
+        request, "reporting/dashboard_leader.html", the_board, "leaders", group=group, report_filter=report
+    )
+
+
+@dataclass
+class UnitLine:
+    record: object
+    tally: object
+
+    @property
+    def unit(self):
+        return self.record.unit
+
+
+@dashboard_page
+def units(request):
+    the_board = _board(request)
+    record = timeliness(plan_year=the_board.basis.plan_year)
+    by_unit: dict[int, list[Line]] = {}
+    for line in the_board.lines:
+        by_unit.setdefault(line.task_row.lead_unit_id, []).append(line)
+    rows = [UnitLine(item, tally(by_unit.get(item.unit.pk, []))) for item in record.units]
+    rows.sort(
+        key=lambda row: (
+            -row.tally.count(Status.SERIOUSLY_BEHIND),
+            -row.tally.count(Status.BEHIND),
+            -row.record.problems,
+            row.unit.name,
+        )
+    )
+    return _render(request, "reporting/dashboard_units.html", the_board, "units", rows=rows)
+
+
+@dashboard_page
+def unit(request, pk: int):
+    the_unit = get_object_or_404(Unit, pk=pk)
+    the_board = _board(request)
+    plan_year = the_board.basis.plan_year
+    takes_part = set(
+        access.rows_of_unit(the_unit).filter(project__tier__plan_year=plan_year).values_list("pk", flat=True)
+    )
+    lines = [line for line in the_board.lines if line.indicator.task_row_id in takes_part]
+    record = timeliness(plan_year=plan_year)
+    return _render(
+        request,
+        "reporting/dashboard_unit.html",
+        the_board,
+        "units",
+        unit=the_unit,
+        tally=tally([line for line in lines if line.task_row.lead_unit_id == the_unit.pk]),
+        rows=rows_worst_first(lines),
+        record=record.unit(the_unit.pk),
+        months=record.months,
+        submissions=unit_submissions(unit=the_unit, plan_year=plan_year),
+        report_filter=f"&lead_unit={the_unit.pk}" if record else "",
+    )
+
+
+@dashboard_page
+def timeliness_matrix(request):
+    the_board = _board(request)
+    record = timeliness(plan_year=the_board.basis.plan_year)
+    return _render(
+        request,
+        "reporting/dashboard_timeliness.html",
+        the_board,
+        "timeliness",
+        matrix=record,
+        punctuality=Punctuality.choices,
+    )
+
+
+@dashboard_page
+def escalations(request):
+    the_board = _board(request)
+    groups = []
+    for group in the_board.leaders():
+        flagged = [line for line in group.lines if line.flagged]
+        if flagged:
+            groups.append((group, sorted(flagged, key=Line.sort_key)))
+    return _render(
+        request,
+        "reporting/dashboard_escalations.html",
+        the_board,
+        "escalations",
+        groups=groups,
+        notices=the_board.notices(),
+        escalation_label=month_label(the_board.basis.plan_year.year, the_board.basis.escalation_month)
+        if the_board.basis.escalation_month
+        else "",
+    )
+
+
+@require_GET
+@never_cache
+@login_required
+def notice_export(request):
+    access.require(access.can_export_notice_list(request.user), _("通报名单仅由专班办公室导出。"))
+    export = NoticeListExporter(board=_board(request)).render()
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=export.filename)
+    return response
+
+
+# --- chart geometry ----------------------------------------------------------------------------
+
+WIDTH, HEIGHT = 360, 210
+LEFT, RIGHT, TOP, BOTTOM = 46, 10, 14, 26
+
+
+def _nice_ceiling(value: float) -> tuple[float, float]:
+    """A round upper bound and the step of four grid lines below it."""
+    if value <= 0:
+        return 4.0, 1.0
+    exponent = math.floor(math.log10(value / 4))
+    for multiple in (1, 2, 2.5, 5, 10):
+        step = multiple * 10**exponent
+        if step * 4 >= value:
+            return step * 4, step
+    return value, value / 4  # pragma: no cover - the loop always returns
+
+
+def _compact(value: float) -> str:
+    if abs(value) >= 10000:
+        return f"{value / 10000:.4g}" + _("万")
+    return f"{value:.4g}"
+
+
+def _xy(x: float, y: float) -> str:
+    return f"{x:.1f},{y:.1f}"
+
+
+def line_chart(indicator: Indicator, points: list[MonthPoint]) -> dict:
+    """Geometry of the month-by-month chart: cumulative figure, target line, time-progress pace."""
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    milestone = indicator.kind == Indicator.Kind.MILESTONE
+    values = [float(point.value) for point in points if point.value is not None]
+    targets = [(point, indicator.target_stage if milestone else point.target) for point in points]
+    baseline = None if milestone else indicator.baseline_value
+    if milestone:
+        top, step = float(Indicator.Stage.COMPLETED), 1.0
+    else:
+        highest = [*values, *(float(target) for _point, target in targets if target), float(baseline or 0)]
+        top, step = _nice_ceiling(max(highest) * 1.08)
+
+    def x(month: int) -> float:
+        return LEFT + (month - 1) * plot_w / 11
+
+    def y(value) -> float:
+        return TOP + plot_h * (1 - float(value) / top)
+
+    ticks = []
+    for index in range(int(round(top / step)) + 1):
+        value = index * step
+        label = Indicator.Stage(int(value)).label if milestone else _compact(value)
+        ticks.append({"y": f"{y(value):.1f}", "label": label})
+    # The target in force month by month: a step where an approved adjustment changed it.
+    target_path = []
+    for point, target in targets:
+        if target is None:
+            continue
+        if target_path and target_path[-1][1] != target:
+            target_path.append((x(point.month) - plot_w / 22, target_path[-1][1]))
+            target_path.append((x(point.month) - plot_w / 22, target))
+        target_path.append((x(point.month), target))
+    pace = None
+    if indicator.is_additive:
+        pace = " ".join(
+            _xy(x(point.month), y(target * point.elapsed / 100)) for point, target in targets if target
+        )
+    dots, path = [], []
+    for point in points:
+        if point.value is None:
+            continue
+        colour = COLOUR[point.judgement.status] if point.judgement else "grey"
+        path.append(_xy(x(point.month), y(point.value)))
+        dots.append(
+            {
+                "x": f"{x(point.month):.1f}",
+                "y": f"{y(point.value):.1f}",
+                "colour": colour,
+                "hollow": not point.forwarded,
+                "title": _("%(month)s月：%(figure)s") % {"month": point.month, "figure": point.text}
+                + ("" if point.forwarded else _("（已审核，尚未报送）")),
+            }
+        )
+    last_target = target_path[-1][1] if target_path else None
+    return {
+        "width": WIDTH,
+        "height": HEIGHT,
+        "left": LEFT,
+        "right": WIDTH - RIGHT,
+        "label_y": HEIGHT - 8,
+        "ticks": ticks,
+        "months": [{"x": f"{x(month):.1f}", "label": f"{month}"} for month in MONTHS],
+        "target": {
+            "points": " ".join(_xy(px, y(value)) for px, value in target_path),
+            "y": f"{y(last_target):.1f}",
+            "label": _("目标"),
+        }
+        if target_path
+        else None,
+        "baseline": {"y": f"{y(baseline):.1f}", "label": _("基数")} if baseline else None,
+        "pace": pace or None,
+        "path": " ".join(path),
+        "dots": dots,
+    }
