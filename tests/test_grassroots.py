@@ -1,0 +1,98 @@
+"""The grassroots table (基层表): each unit's figures, adding up to the row's reported total; its export."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from beneficiaries.selectors import grassroots_table
+from beneficiaries.testing import ELDERLY, elderly_indicator_fixture, elderly_row_fixture  # noqa: F401
+from reporting.models import Submission
+from tests.roles import (  # noqa: F401 - fixtures
+    client_for,
+    february_fixture,
+    leader_user_fixture,
+    minzheng_liaison_fixture,
+    renshe_liaison_fixture,
+    save_figures,
+    township_liaison_fixture,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def submission(minzheng_liaison, township_liaison, elderly_row, february):
+    """The lead unit reports 30 homes itself and 金石桥镇 12: the row's total is 42."""
+    save_figures(minzheng_liaison, elderly_row, february, {ELDERLY: "30"}, funds="100")
+    save_figures(township_liaison, elderly_row, february, {ELDERLY: "12"}, funds="20.5")
+    return Submission.objects.get(task_row=elderly_row, reporting_month=february)
+
+
+def test_it_breaks_the_total_down_by_unit(submission):
+    table = grassroots_table(submission)
+    assert [(line.unit.name, line.is_lead, line.values) for line in table.lines] == [
+        ("县民政局", True, [Decimal(30)]),
+        ("金石桥镇人民政府", False, [Decimal(12)]),
+    ]
+    assert table.totals == [Decimal(42)]
+    assert table.funds_total == Decimal("120.5")
+
+
+def test_it_adds_up_to_the_figure_the_review_page_reports(submission):
+    from reporting.selectors import submission_totals
+
+    table = grassroots_table(submission)
+    (reported,) = [total.total for total in submission_totals(submission) if total.indicator.is_additive]
+    assert sum(line.values[0] for line in table.lines) == reported == table.totals[0]
+
+
+def test_it_shows_the_table_to_a_participating_unit(township_liaison, submission):
+    response = client_for(township_liaison).get(reverse("beneficiaries:grassroots", args=[submission.pk]))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "金石桥镇人民政府" in content and "42" in content
+
+
+def test_it_shows_the_table_to_a_leader(leader_user, submission):
+    response = client_for(leader_user).get(reverse("beneficiaries:grassroots", args=[submission.pk]))
+    assert response.status_code == 200
+
+
+def test_it_hides_the_table_from_an_unrelated_unit(renshe_liaison, submission):
+    response = client_for(renshe_liaison).get(reverse("beneficiaries:grassroots", args=[submission.pk]))
+    assert response.status_code == 404
+
+
+def test_it_lists_the_months_tables(minzheng_liaison, submission):
+    response = client_for(minzheng_liaison).get(
+        reverse("beneficiaries:grassroots_index") + "?year=2023&month=2"
+    )
+    assert list(response.context["submissions"]) == [submission]
+
+
+def test_it_exports_the_table_with_its_total(minzheng_liaison, submission):
+    response = client_for(minzheng_liaison).get(
+        reverse("beneficiaries:grassroots_export", args=[submission.pk])
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "重点民生实事项目基层表"
+    assert rows[2] == ("序号", "单位", f"{ELDERLY}（户）", "累计投入资金（万元）")
+    assert rows[3][1:3] == ("县民政局（牵头）", 30)
+    assert rows[4][1:3] == ("金石桥镇人民政府", 12)
+    assert rows[5][1:4] == ("合计（本行上报数）", 42, 120.5)
+    assert {str(merged) for merged in sheet.merged_cells.ranges} >= {"A1:D1", "A2:D2"}
+
+
+def test_it_neutralises_unit_text_that_looks_like_a_formula(minzheng_liaison, submission):
+    from projects.models import Unit
+
+    Unit.objects.filter(name="金石桥镇人民政府").update(name='=HYPERLINK("x")镇')
+    response = client_for(minzheng_liaison).get(
+        reverse("beneficiaries:grassroots_export", args=[submission.pk])
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.cell(row=5, column=2).data_type != "f"
