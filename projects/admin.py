@@ -11,6 +11,8 @@ from projects.models import (
     PlanYear,
     Project,
     ResponsiblePerson,
+    TargetAdjustment,
+    TargetAdjustmentLine,
     TaskForce,
     TaskRow,
     TaskRowParty,
@@ -291,3 +293,37 @@ class IndicatorAdmin(ExportMixin, SimpleHistoryAdmin):
     @admin.display(description=_("目标"))
     def target_or_pending(self, indicator):
         return indicator.target_display
+
+
+class TargetAdjustmentLineInline(admin.TabularInline):
+    model = TargetAdjustmentLine
+    fields = ["indicator", "unit", "previous_target", "new_target"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TargetAdjustment)
+class TargetAdjustmentAdmin(SimpleHistoryAdmin):
+    """Shown with its history; filed, reviewed and decided only through the app (projects.targets)."""
+
+    list_display = ["__str__", "unit", "status", "effective_month", "document_number", "decided_on"]
+    list_filter = ["plan_year", "status"]
+    list_select_related = ["plan_year", "unit"]
+    search_fields = ["unit__name", "document_number", "reason"]
+    inlines = [TargetAdjustmentLineInline]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
