@@ -1,13 +1,52 @@
-"""Writing the audit log. Call `record` inside the transaction of the action it records."""
+"""Writing the audit log. Call `record` inside the transaction of the action it records.
 
+Signal handlers (logins, history of plan data and figures, role and permission changes)
+have no request of their own: `AuditRequestMiddleware` makes the current one available
+through `current_request()`, so their rows carry the user and the client address too.
+"""
+
+import ipaddress
+from contextvars import ContextVar
+
+from django.conf import settings
 from django.db import transaction
 
 from audit.models import AuditEvent
 
+_current_request: ContextVar = ContextVar("audit_current_request", default=None)
+
+# Written as the user of rows made outside a request (management commands, the shell).
+NO_REQUEST_USERNAME = "（系统命令）"
+
+
+def current_request():
+    return _current_request.get()
+
+
+def set_current_request(request):
+    """Make `request` the current one; returns the token to reset it with."""
+    return _current_request.set(request)
+
+
+def reset_current_request(token) -> None:
+    _current_request.reset(token)
+
 
 def client_address(request) -> str | None:
+    """The client's address: REMOTE_ADDR, or the header named by CLIENT_IP_HEADER behind a proxy.
+
+    Also the address django-axes and the admin address range use (AXES_CLIENT_IP_CALLABLE).
+    A header value that is not one valid address is ignored rather than trusted.
+    """
     if request is None:
         return None
+    header = getattr(settings, "CLIENT_IP_HEADER", "")
+    if header:
+        forwarded = request.META.get(header, "").split(",")[0].strip()
+        try:
+            return str(ipaddress.ip_address(forwarded))
+        except ValueError:
+            pass
     return request.META.get("REMOTE_ADDR") or None
 
 
@@ -30,9 +69,13 @@ def record(
     username: str = "",
 ) -> AuditEvent:
     """Append one audit row. Raises if it cannot be written, so the surrounding action fails too."""
-    if user is None and request is not None and request.user.is_authenticated:
-        user = request.user
+    request = request if request is not None else current_request()
+    request_user = getattr(request, "user", None) if request is not None else None
+    if user is None and request_user is not None and request_user.is_authenticated:
+        user = request_user
     authenticated = user is not None and getattr(user, "is_authenticated", False)
+    if not authenticated and not username and request is None:
+        username = NO_REQUEST_USERNAME
     with transaction.atomic():
         return AuditEvent.objects.create(
             user=user if authenticated else None,
@@ -46,3 +89,13 @@ def record(
             outcome=outcome,
             detail=detail or {},
         )
+
+
+def record_export(*, request, exporter, **detail) -> AuditEvent:
+    """The audit row of a file leaving the system: which export, its file name and its filters."""
+    name = getattr(exporter, "identifier", "") or type(exporter).__name__
+    return record(
+        event="export",
+        request=request,
+        detail={"export": name, "file": str(exporter.get_filename()), **detail},
+    )

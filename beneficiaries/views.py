@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.services import record_export
 from beneficiaries import access, selectors, services
 from beneficiaries.exporters import BeneficiaryListExporter, GrassrootsTableExporter, ImportTemplateExporter
 from beneficiaries.forms import BeneficiaryForm, PairForm, RemovalForm, UploadForm
@@ -477,4 +478,8 @@ def grassroots_detail(request, pk):
 @login_required
 def grassroots_export(request, pk):
     submission = get_submission_for_user(request.user, pk)
-    return _file_response(GrassrootsTableExporter(table=selectors.grassroots_table(submission)).render())
+    exporter = GrassrootsTableExporter(table=selectors.grassroots_table(submission))
+    with transaction.atomic():
+        record_export(request=request, exporter=exporter, submission=submission.pk)
+        export = exporter.render()
+    return _file_response(export)

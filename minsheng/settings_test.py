@@ -1,9 +1,17 @@
-"""Fast, isolated settings for the test suite."""
+"""Fast, isolated settings for the test suite.
+
+DEBUG is off, as in production; only what plain-HTTP test clients cannot do is relaxed
+here (HTTPS redirect, HSTS, secure-only cookies). tests/test_production_settings.py checks
+the production values themselves.
+"""
 
 import os
 
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz")
+for name in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"):
+    os.environ.setdefault(name, "false")
+os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
 
 from minsheng.settings import *  # noqa: E402,F403
 

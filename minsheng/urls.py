@@ -2,13 +2,25 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.views import PasswordChangeView
+
 # Uploaded files (evidence, imports) are never served as plain media: only
 # through views that check who may see them.
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("admin/", admin.site.urls),
+    path("audit/", include("audit.urls")),
     path("beneficiaries/", include("beneficiaries.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("", include("reporting.urls")),
 ]
+
+# Any uncaught error: a plain 500 page, or the 503 page when the database cannot be reached.
+handler500 = "ops.views.server_error"

@@ -3,8 +3,8 @@ WSGI config for minsheng project.
 
 It exposes the WSGI callable as a module-level variable named ``application``.
 
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
+Before serving, it refuses to start in production (DEBUG=false) while any active
+account still has the public demo password (accounts.checks).
 """
 
 import os
@@ -14,3 +14,7 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minsheng.settings")
 
 application = get_wsgi_application()
+
+from accounts.checks import refuse_unsafe_start  # noqa: E402 - needs the apps loaded above
+
+refuse_unsafe_start()

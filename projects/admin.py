@@ -2,9 +2,9 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from import_export import resources
-from import_export.admin import ExportMixin, ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from audit.admin_mixins import AuditedExportMixin, AuditedImportExportMixin
 from projects.models import (
     Indicator,
     Person,
@@ -71,7 +71,7 @@ class UnitResource(resources.ModelResource):
 
 
 @admin.register(Unit)
-class UnitAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class UnitAdmin(AuditedImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [UnitResource]
     list_display = ["name", "kind", "alias_names", "is_active"]
     list_filter = ["kind", "is_active"]
@@ -110,7 +110,7 @@ class PersonResource(resources.ModelResource):
 
 
 @admin.register(Person)
-class PersonAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class PersonAdmin(AuditedImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [PersonResource]
     list_display = ["name", "unit", "title", "is_active"]
     list_filter = ["is_active", "unit__kind"]
@@ -277,7 +277,7 @@ class IndicatorResource(resources.ModelResource):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ExportMixin, SimpleHistoryAdmin):
+class IndicatorAdmin(AuditedExportMixin, SimpleHistoryAdmin):
     resource_classes = [IndicatorResource]
     list_display = ["name", "task_row", "kind", "target_or_pending", "measure"]
     list_filter = [

@@ -6,7 +6,15 @@
 - 专班办公室 (office): sees everything; returns, approves, forwards, reopens.
 - 县统计局 (statistics): sees everything; verifies approved submissions, or returns them.
 - 领导 (leader): reads everything, changes nothing.
-- 系统管理员 (sysadmin): accounts and settings, no figures.
+
+The three administrators (三员分立), none of whom reads or changes figures:
+- 系统管理员 (sysadmin): creates accounts, resets passwords, deactivates and unlocks them;
+  cannot grant roles or permissions, cannot read the audit log.
+- 安全管理员 (security): grants roles (Membership), groups and permissions; cannot create
+  accounts or reset passwords, cannot read the audit log, cannot change their own grants.
+- 审计管理员 (auditor): reads and exports the audit log, nothing else.
+The superuser made at installation (createsuperuser) may create accounts and grant roles,
+to set up the three administrators; it is then deactivated (README). It does not read the log.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -18,6 +26,7 @@ from projects.models import TaskRow, Unit, UnitGroup
 from reporting.models import Contribution, Membership, Role, Submission
 
 READ_ALL_ROLES = {Role.OFFICE, Role.STATISTICS, Role.LEADER}
+ADMIN_ROLES = {Role.SYSADMIN, Role.SECURITY, Role.AUDITOR}
 
 
 def membership_of(user) -> Membership | None:
@@ -253,3 +262,38 @@ def can_read_unit_score(user, unit: Unit) -> bool:
 
 def can_set_score_weights(user) -> bool:
     return role_of(user) == Role.OFFICE
+
+
+# --- the three administrators (三员分立) ------------------------------------------------------------
+
+
+def _installation_superuser(user) -> bool:
+    """The superuser of the first installation: a superuser with no role in the application."""
+    return user.is_authenticated and user.is_active and user.is_superuser and role_of(user) is None
+
+
+def can_manage_accounts(user) -> bool:
+    """Create accounts, edit names and e-mail, reset passwords, deactivate and unlock."""
+    return role_of(user) == Role.SYSADMIN or _installation_superuser(user)
+
+
+def can_reset_password_of(user, target) -> bool:
+    """Another administrator's password is reset on the server (manage.py changepassword), so the
+    system administrator cannot take over the security or audit administrator's account."""
+    if not can_manage_accounts(user) or target is None:
+        return False
+    return target.pk == user.pk or role_of(target) not in ADMIN_ROLES
+
+
+def can_grant_roles(user) -> bool:
+    """Grant roles (Membership), staff access, groups and permissions."""
+    return role_of(user) == Role.SECURITY or _installation_superuser(user)
+
+
+def can_change_grants_of(user, target) -> bool:
+    """Nobody grants themselves a role or a permission."""
+    return can_grant_roles(user) and (target is None or target.pk != user.pk)
+
+
+def can_read_audit_log(user) -> bool:
+    return role_of(user) == Role.AUDITOR

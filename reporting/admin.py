@@ -7,9 +7,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
-from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from audit.admin_mixins import AuditedImportExportMixin
+from reporting import access
 from reporting.deadlines import MonthSchedule, month_schedule, month_schedules, override_errors
 from reporting.models import (
     Contribution,
@@ -86,7 +87,7 @@ class WorkCalendarDayResource(resources.ModelResource):
 
 
 @admin.register(WorkCalendarDay)
-class WorkCalendarDayAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class WorkCalendarDayAdmin(AuditedImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [WorkCalendarDayResource]
     list_display = ["date", "weekday", "is_workday", "note", "library_says"]
     list_filter = ["is_workday"]
@@ -253,12 +254,32 @@ class ReportingMonthAdmin(SimpleHistoryAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(SimpleHistoryAdmin):
+    """Roles are granted by the security administrator alone (三员分立), never to themselves.
+
+    The office may look the roles up; every grant, change and removal is in the history and
+    the audit log.
+    """
+
     list_display = ["user", "role", "unit", "person"]
     list_filter = ["role", "unit__kind"]
     list_select_related = ["user", "unit", "person"]
     search_fields = ["user__username", "user__first_name", "unit__name", "person__name"]
-    autocomplete_fields = ["unit", "person"]
     raw_id_fields = ["user"]
+
+    def has_module_permission(self, request):
+        return access.can_grant_roles(request.user) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return access.can_grant_roles(request.user) or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return access.can_grant_roles(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return access.can_change_grants_of(request.user, obj.user if obj is not None else None)
+
+    def has_delete_permission(self, request, obj=None):
+        return access.can_change_grants_of(request.user, obj.user if obj is not None else None)
 
 
 class ReadOnlyAdmin(SimpleHistoryAdmin):

@@ -2,6 +2,7 @@ from reporting import access
 from reporting.models import Role, Submission
 
 READER_ROLES = [Role.OFFICE, Role.STATISTICS, Role.LEADER]
+ADMIN_ROLES = [Role.SYSADMIN, Role.SECURITY, Role.AUDITOR]
 
 
 def demo_data(request):
@@ -13,4 +14,8 @@ def demo_data(request):
 
 def navigation(request):
     """The user's role for the navigation bar; a user without a role gets no role links."""
-    return {"user_role": access.role_of(request.user) or "", "reader_roles": READER_ROLES}
+    return {
+        "user_role": access.role_of(request.user) or "",
+        "reader_roles": READER_ROLES,
+        "admin_roles": ADMIN_ROLES,
+    }

@@ -11,6 +11,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from audit.services import record_export
 from projects.models import Indicator, Person, PlanYear, Tier, Unit
 from reporting import access
 from reporting.dashboard_exports import NoticeListExporter
@@ -355,7 +357,10 @@ def escalations(request):
 @login_required
 def notice_export(request):
     access.require(access.can_export_notice_list(request.user), _("通报名单仅由专班办公室导出。"))
-    export = NoticeListExporter(board=_board(request)).render()
+    exporter = NoticeListExporter(board=_board(request))
+    with transaction.atomic():
+        record_export(request=request, exporter=exporter, query=request.GET.urlencode())
+        export = exporter.render()
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=export.filename)
     return response

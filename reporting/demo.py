@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import services
 from projects.models import Indicator, Person, PlanYear, TaskRow, Unit
 from reporting.deadlines import ensure_reporting_months, month_schedule
 from reporting.models import Contribution, Figure, Membership, ReviewEvent, Role, Submission
@@ -32,7 +33,10 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS = [
+    # The three administrators (三员): none is a superuser, each holds one role only.
     DemoAccount("admin", "系统管理员", Role.SYSADMIN, is_staff=True),
+    DemoAccount("anquan", "安全管理员", Role.SECURITY, is_staff=True),
+    DemoAccount("shenji", "审计管理员", Role.AUDITOR),
     DemoAccount("zhuanban", "罗国良", Role.OFFICE, unit="县人社局", is_staff=True),
     DemoAccount("tongji", "县统计局审核员", Role.STATISTICS, unit="县统计局"),
     DemoAccount("zhangyin", "张胤", Role.LEADER, person="张胤"),
@@ -52,8 +56,12 @@ def _office_group() -> Group:
 
 
 @transaction.atomic
-def create_demo_accounts() -> list[str]:
-    """Create the demo accounts that do not exist yet; returns the usernames created."""
+def create_demo_accounts(*, require_password_change: bool = True) -> list[str]:
+    """Create the demo accounts that do not exist yet; returns the usernames created.
+
+    Like every account the administrators create, each must choose its own password at first
+    login; tests that only need the accounts pass require_password_change=False.
+    """
     user_model = get_user_model()
     created = []
     for account in DEMO_ACCOUNTS:
@@ -65,7 +73,6 @@ def create_demo_accounts() -> list[str]:
             password=DEMO_PASSWORD,
             first_name=account.full_name,
             is_staff=account.is_staff,
-            is_superuser=account.role == Role.SYSADMIN,
         )
         Membership.objects.create(
             user=user,
@@ -75,6 +82,8 @@ def create_demo_accounts() -> list[str]:
         )
         if account.role == Role.OFFICE:
             user.groups.add(_office_group())
+        if require_password_change:
+            services.require_password_change(user=user)
         created.append(account.username)
     return created
 

@@ -4,6 +4,7 @@ import tempfile
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from audit.services import record_export
 from projects.models import PlanYear
 from reporting import access
 from reporting.deadlines import current_reporting_month
@@ -24,18 +26,26 @@ from reporting.exporters import BaseExporter, MonthlyReportExporter, Responsibil
 @staff_member_required
 def responsibility_matrix(request, year: int):
     plan_year = get_object_or_404(PlanYear, year=year)
-    export = ResponsibilityMatrixExporter(plan_year=plan_year).render()
+    exporter = ResponsibilityMatrixExporter(plan_year=plan_year)
+    with transaction.atomic():
+        record_export(request=request, exporter=exporter, year=year)
+        export = exporter.render()
     response = HttpResponse(export.content, content_type=export.content_type)
     # The filename is Chinese: content_disposition_header adds the RFC 5987 filename*.
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=export.filename)
     return response
 
 
-def deliver(exporter: BaseExporter) -> FileResponse:
-    """Write the export to a temporary file and stream it; the file goes when the response closes."""
+def deliver(exporter: BaseExporter, *, request, **detail) -> FileResponse:
+    """Write the export to a temporary file and stream it; the file goes when the response closes.
+
+    The audit row is written in the same transaction: if it cannot be written, no file leaves.
+    """
     handle = tempfile.TemporaryFile(suffix=f".{exporter.extension}")
     try:
-        exporter.write(handle)
+        with transaction.atomic():
+            record_export(request=request, exporter=exporter, **detail)
+            exporter.write(handle)
         handle.seek(0)
     except BaseException:
         handle.close()
@@ -86,7 +96,9 @@ def monthly_report(request):
     form = MonthlyReportForm(request.GET)
     if not form.is_valid():
         return _page(request, monthly_form=form, status=400)
-    return deliver(MonthlyReportExporter(filters=form.filters()))
+    return deliver(
+        MonthlyReportExporter(filters=form.filters()), request=request, query=request.GET.urlencode()
+    )
 
 
 @require_GET
@@ -98,4 +110,4 @@ def matrix(request):
     if not form.is_valid():
         return _page(request, matrix_form=form, status=400)
     plan_year = PlanYear.objects.get(year=form.cleaned_data["year"])
-    return deliver(ResponsibilityMatrixExporter(plan_year=plan_year))
+    return deliver(ResponsibilityMatrixExporter(plan_year=plan_year), request=request, year=plan_year.year)

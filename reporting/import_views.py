@@ -204,4 +204,9 @@ def preview(request, token: str):
 @never_cache
 def template(request):
     unit = _liaison_unit(request)
-    return deliver(imports.ImportTemplateExporter(unit=unit, reporting_month=_chosen_month(request)))
+    reporting_month = _chosen_month(request)
+    return deliver(
+        imports.ImportTemplateExporter(unit=unit, reporting_month=reporting_month),
+        request=request,
+        month=str(reporting_month),
+    )

@@ -42,6 +42,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from audit.services import record
 from projects.models import Indicator, TaskRow, Unit
 from reporting import access, services
 from reporting.exporters import BaseExporter, neutralise, number_format_for
@@ -749,6 +750,13 @@ def _run_services(plan: ImportPlan, checks: list[_RowCheck], *, user, commit: bo
             )
             if not commit:
                 transaction.set_rollback(True)
+            elif all(result.ok for result in results.values()):
+                record(
+                    event="reporting.import",
+                    user=user,
+                    obj=plan.reporting_month,
+                    detail={"unit": plan.unit.name, "rows": len(plan.entries), "changes": len(plan.changes)},
+                )
     except (services.WorkflowError, PermissionDenied) as exc:
         plan.issues.append(Issue(str(exc)))
         return

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import record
 from reporting import access
 from reporting.deadlines import month_schedule
 from reporting.models import Contribution, Figure, ReportingMonth, ReviewEvent, Submission
@@ -236,7 +237,8 @@ def save_month_sheet(*, user, unit, reporting_month: ReportingMonth, entries: li
 def _log(
     submission: Submission, action: str, user, *, reason: str = "", now=None, snapshot=None
 ) -> ReviewEvent:
-    return ReviewEvent.objects.create(
+    """The review step and its audit row, in the transaction of the step: one fails, both do."""
+    event = ReviewEvent.objects.create(
         submission=submission,
         action=action,
         actor=user,
@@ -244,6 +246,11 @@ def _log(
         reason=reason,
         snapshot=snapshot if snapshot is not None else {},
     )
+    detail = {"status": submission.status, "review_event": event.pk}
+    if reason:
+        detail["reason"] = reason[:500]
+    record(event=f"submission.{action}", user=user, obj=submission, detail=detail)
+    return event
 
 
 def _locked_submission(submission_id: int) -> Submission:

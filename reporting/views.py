@@ -34,6 +34,8 @@ def home(request):
         return redirect("reporting:dashboard_leader", key=person.pk)
     if role in (Role.OFFICE, Role.STATISTICS):
         return redirect("reporting:review_list")
+    if role == Role.AUDITOR:
+        return redirect("audit:list")
     if request.user.is_staff:
         return redirect("admin:index")
     raise PermissionDenied(_("您的账号尚未分配角色，请联系系统管理员。"))

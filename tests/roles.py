@@ -96,7 +96,26 @@ def township_liaison_fixture(plan_2023, django_user_model):
 
 @pytest.fixture(name="sysadmin_user")
 def sysadmin_user_fixture(plan_2023, django_user_model):
-    return make_member(django_user_model, "admin", Role.SYSADMIN, is_staff=True, is_superuser=True)
+    """系统管理员: staff for the accounts pages; not a superuser (三员分立)."""
+    return make_member(django_user_model, "admin", Role.SYSADMIN, is_staff=True)
+
+
+@pytest.fixture(name="security_user")
+def security_user_fixture(plan_2023, django_user_model):
+    """安全管理员: grants roles, groups and permissions in the admin."""
+    return make_member(django_user_model, "anquan", Role.SECURITY, is_staff=True)
+
+
+@pytest.fixture(name="auditor_user")
+def auditor_user_fixture(plan_2023, django_user_model):
+    """审计管理员: reads the audit log, nothing else; not staff."""
+    return make_member(django_user_model, "shenji", Role.AUDITOR)
+
+
+@pytest.fixture(name="superuser")
+def superuser_fixture(plan_2023, django_user_model):
+    """The superuser of the first installation: no role in the application."""
+    return django_user_model.objects.create_superuser("root", password=PASSWORD)
 
 
 @pytest.fixture(name="no_role_user")

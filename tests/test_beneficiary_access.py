@@ -22,6 +22,7 @@ from tests.roles import (  # noqa: F401 - fixtures
     office_user_fixture,
     renshe_liaison_fixture,
     statistics_user_fixture,
+    superuser_fixture,
     sysadmin_user_fixture,
     township_liaison_fixture,
 )
@@ -224,12 +225,12 @@ def test_it_refuses_a_reveal_without_the_permission(township_liaison, person):
     assert NUMBER not in response.content.decode()
 
 
-def test_it_does_not_let_a_superuser_without_a_role_reveal(sysadmin_user, person):
-    response = client_for(sysadmin_user).post(reverse("beneficiaries:entry_reveal", args=[person.pk]))
+def test_it_does_not_let_a_superuser_without_a_role_reveal(superuser, person):
+    response = client_for(superuser).post(reverse("beneficiaries:entry_reveal", args=[person.pk]))
     assert response.status_code == 404
 
 
-def test_it_lets_only_superusers_delete_in_the_admin(office_user, sysadmin_user, person, rf):
+def test_it_lets_only_superusers_delete_in_the_admin(office_user, superuser, person, rf):
     from django.contrib.admin.sites import site
 
     model_admin = site._registry[Beneficiary]
@@ -237,5 +238,5 @@ def test_it_lets_only_superusers_delete_in_the_admin(office_user, sysadmin_user,
     request.user = office_user
     assert not model_admin.has_delete_permission(request, person)
     assert not model_admin.has_change_permission(request, person)
-    request.user = sysadmin_user
+    request.user = superuser
     assert model_admin.has_delete_permission(request, person)

@@ -23,7 +23,7 @@ INDICATORS_PER_ROW = 10  # 4,000 more indicators, beside the plan's 66
 
 @pytest.fixture
 def users(plan_2023, django_user_model):
-    create_demo_accounts()
+    create_demo_accounts(require_password_change=False)
     create_demo_figures(plan_year=plan_2023, months=9)
     return {name: django_user_model.objects.get(username=name) for name in ("zhangyin", "zhuanban")}
 

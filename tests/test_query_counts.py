@@ -22,7 +22,7 @@ def count_queries(client, url) -> int:
 
 @pytest.fixture
 def users(plan_2023, django_user_model):
-    create_demo_accounts()
+    create_demo_accounts(require_password_change=False)
     return {name: django_user_model.objects.get(username=name) for name in ("renshe", "zhuanban")}
 
 

@@ -36,7 +36,7 @@ def fall_behind(name: str, *, months: tuple[int, ...], value: int) -> None:
 @pytest.fixture
 def year(plan_2023):
     """Nine months of demo figures (January–August forwarded), two indicators behind since July."""
-    create_demo_accounts()
+    create_demo_accounts(require_password_change=False)
     create_demo_figures(plan_year=plan_2023, months=9)
     fall_behind(EMPLOYMENT, months=(7, 8), value=300)
     fall_behind(BEDS, months=(7, 8), value=100)

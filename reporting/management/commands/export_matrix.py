@@ -1,8 +1,10 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit.services import record_export
 from projects.models import PlanYear
 from reporting.exporters import ResponsibilityMatrixExporter
 
@@ -22,10 +24,13 @@ class Command(BaseCommand):
         plan_year = PlanYear.objects.filter(year=year).first()
         if plan_year is None:
             raise CommandError(_("%(year)s年度不存在。") % {"year": year})
-        export = ResponsibilityMatrixExporter(plan_year=plan_year).render()
+        exporter = ResponsibilityMatrixExporter(plan_year=plan_year)
+        export = exporter.render()
         path = Path(output or export.filename)
         try:
-            path.write_bytes(export.content)
+            with transaction.atomic():
+                record_export(request=None, exporter=exporter, year=year, path=str(path))
+                path.write_bytes(export.content)
         except OSError as exc:
             raise CommandError(
                 _("无法写入文件 %(path)s：%(error)s") % {"path": path, "error": exc.strerror or exc}

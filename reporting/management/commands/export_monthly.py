@@ -1,8 +1,10 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit.services import record_export
 from projects.models import Person, PlanYear, Tier, Unit
 from reporting.exporters import MonthlyReportExporter
 from reporting.monthly import MonthlyFilter
@@ -46,7 +48,8 @@ class Command(BaseCommand):
         )
         path = Path(output or exporter.get_filename())
         try:
-            with open(path, "wb") as handle:
+            with transaction.atomic(), open(path, "wb") as handle:
+                record_export(request=None, exporter=exporter, year=year, month=month, path=str(path))
                 exporter.write(handle)
         except OSError as exc:
             raise CommandError(

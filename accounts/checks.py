@@ -1,0 +1,70 @@
+"""Refuse to run in production with a demo password still valid.
+
+Two ways in: a system check (`manage.py check --deploy --database default`, tagged
+`deploy`), and `refuse_unsafe_start()`, which minsheng/wsgi.py runs before the first
+request so the server does not start at all.
+"""
+
+from concurrent.futures import ThreadPoolExecutor
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import check_password, is_password_usable
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError
+
+CHECK_ID = "accounts.E001"
+
+
+def demo_password_users() -> list[str]:
+    """Usernames of active users whose password is still the public demo password.
+
+    Every active user with a usable password is checked, in parallel: the password hasher
+    is slow by design, and it releases the interpreter lock while it works.
+    """
+    from reporting.demo import DEMO_PASSWORD
+
+    users = [
+        (username, encoded)
+        for username, encoded in get_user_model()
+        .objects.filter(is_active=True)
+        .values_list(get_user_model().USERNAME_FIELD, "password")
+        if is_password_usable(encoded)
+    ]
+    # Only hashing happens in the threads; the database is read above, in this one.
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        matches = list(pool.map(lambda user: check_password(DEMO_PASSWORD, user[1]), users))
+    return sorted(username for (username, _encoded), match in zip(users, matches, strict=True) if match)
+
+
+def _message(usernames: list[str]) -> str:
+    return (
+        f"生产环境（DEBUG=false）下以下账号仍在使用公开的演示密码，系统拒绝启动：{'、'.join(usernames)}。"
+        "请先修改这些账号的密码或停用账号（python manage.py changepassword 用户名）。"
+    )
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_demo_passwords(app_configs=None, databases=None, **kwargs):
+    if settings.DEBUG or not databases or "default" not in databases:
+        return []
+    try:
+        usernames = demo_password_users()
+    except DatabaseError:
+        return []  # no tables yet: nothing to check before the first migrate
+    if not usernames:
+        return []
+    return [checks.Error(_message(usernames), id=CHECK_ID)]
+
+
+def refuse_unsafe_start() -> None:
+    """Raise ImproperlyConfigured when DEBUG is off and a demo password is still valid."""
+    if settings.DEBUG:
+        return
+    try:
+        usernames = demo_password_users()
+    except DatabaseError:
+        return  # the database is down or empty: pages answer 503 until it is back, then check on restart
+    if usernames:
+        raise ImproperlyConfigured(_message(usernames))

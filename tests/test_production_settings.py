@@ -1,0 +1,114 @@
+"""The production settings (DEBUG=false), read by a fresh interpreter as the server would read them."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SECRET = "prod-like-" + "k3y" * 20
+
+# What README.md tells the county to set; everything else takes its production default.
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": SECRET,
+    "ALLOWED_HOSTS": "minsheng.longhui.gov.cn",
+    "CSRF_TRUSTED_ORIGINS": "https://minsheng.longhui.gov.cn",
+    "SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO,https",
+}
+
+
+def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "SECURE_"))}
+    for name in (
+        "DEBUG",
+        "SECRET_KEY",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "ADMIN_ALLOWED_NETWORKS",
+    ):
+        clean.pop(name, None)
+    clean.update({"DJANGO_SETTINGS_MODULE": "minsheng.settings", "DATABASE_URL": "sqlite:///:memory:", **env})
+    return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        [sys.executable, *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
+
+
+NAMES = [
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SESSION_COOKIE_SECURE",
+    "SESSION_COOKIE_HTTPONLY",
+    "CSRF_COOKIE_SECURE",
+    "CSRF_COOKIE_HTTPONLY",
+    "SECURE_PROXY_SSL_HEADER",
+    "X_FRAME_OPTIONS",
+    "SESSION_COOKIE_AGE",
+    "DATA_UPLOAD_MAX_MEMORY_SIZE",
+    "FILE_UPLOAD_MAX_MEMORY_SIZE",
+    "IMPORT_MAX_UPLOAD_BYTES",
+]
+
+
+def production_settings(**env) -> dict:
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        f"print(json.dumps({{name: getattr(s, name) for name in {NAMES!r}}}, default=list))"
+    )
+    result = run("-c", code, env={**PRODUCTION_ENV, **env})
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_the_deploy_check_passes_with_the_documented_production_settings():
+    result = run("manage.py", "check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_deploy_check_fails_without_https_settings():
+    result = run(
+        "manage.py",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env={**PRODUCTION_ENV, "SECURE_SSL_REDIRECT": "false", "SESSION_COOKIE_SECURE": "false"},
+    )
+    assert result.returncode != 0
+    assert "security.W008" in result.stderr and "security.W012" in result.stderr
+
+
+def test_it_defaults_to_https_only_when_debug_is_off():
+    values = production_settings()
+    assert values["SECURE_SSL_REDIRECT"] is True
+    assert values["SECURE_HSTS_SECONDS"] >= 31536000 and values["SECURE_HSTS_INCLUDE_SUBDOMAINS"]
+    assert values["SESSION_COOKIE_SECURE"] and values["SESSION_COOKIE_HTTPONLY"]
+    assert values["CSRF_COOKIE_SECURE"] and values["CSRF_COOKIE_HTTPONLY"]
+    assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert values["X_FRAME_OPTIONS"] == "DENY"
+    assert values["SESSION_COOKIE_AGE"] == 1800
+
+
+def test_it_caps_uploads():
+    values = production_settings()
+    assert values["DATA_UPLOAD_MAX_MEMORY_SIZE"] == 5 * 1024 * 1024
+    assert values["FILE_UPLOAD_MAX_MEMORY_SIZE"] == 2 * 1024 * 1024
+    assert values["IMPORT_MAX_UPLOAD_BYTES"] == 5 * 1024 * 1024
+
+
+def test_it_refuses_to_start_with_the_default_secret_key():
+    env = dict(PRODUCTION_ENV)
+    env.pop("SECRET_KEY")
+    result = run("manage.py", "check", env=env)
+    assert result.returncode != 0
+    assert "生产环境必须通过环境变量 SECRET_KEY 设置密钥" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["10.0.0.0/33", "not-a-network"])
+def test_it_refuses_a_malformed_admin_address_range(value):
+    result = run("manage.py", "check", env={**PRODUCTION_ENV, "ADMIN_ALLOWED_NETWORKS": value})
+    assert result.returncode != 0 and "ADMIN_ALLOWED_NETWORKS" in result.stderr
