@@ -150,12 +150,14 @@ def save_contribution(
                 continue
             figure.value, figure.stage, figure.explanation = clean.value, clean.stage, clean.explanation
             figure._change_reason = change_reason
+            figure._history_user = user  # also outside a request (imports, commands)
             figure.save()
         contribution.refresh_from_db(fields=["version"])
         contribution.funds_invested = funds_value
         contribution.progress = progress.strip()
         contribution.problems = problems.strip()
         contribution.updated_by = user
+        contribution._history_user = user
         contribution.save()
     return result
 
@@ -289,6 +291,7 @@ def submit(*, user, submission_id: int, now=None) -> Submission:
     submission.submitted_at = now
     submission.status = Submission.Status.SUBMITTED
     submission.return_reason = ""
+    submission._history_user = user
     submission.save()
     _log(submission, ReviewEvent.Action.SUBMIT, user, now=now, snapshot=submission_snapshot(submission))
     return submission
@@ -303,6 +306,7 @@ def return_submission(*, user, submission_id: int, reason: str) -> Submission:
     access.require(access.can_return(user, submission), _("该报送当前状态下您不能退回。"))
     submission.status = Submission.Status.RETURNED
     submission.return_reason = reason
+    submission._history_user = user
     submission.save()
     _log(submission, ReviewEvent.Action.RETURN, user, reason=reason)
     return submission
@@ -313,6 +317,7 @@ def approve(*, user, submission_id: int) -> Submission:
     submission = _locked_submission(submission_id)
     access.require(access.can_approve(user, submission), _("只有专班办公室可以审核已提交的报送。"))
     submission.status = Submission.Status.APPROVED
+    submission._history_user = user
     submission.save()
     _log(submission, ReviewEvent.Action.APPROVE, user, snapshot=submission_snapshot(submission))
     return submission
@@ -323,6 +328,7 @@ def verify(*, user, submission_id: int) -> Submission:
     submission = _locked_submission(submission_id)
     access.require(access.can_verify(user, submission), _("只有县统计局可以核验已审核的报送。"))
     submission.status = Submission.Status.VERIFIED
+    submission._history_user = user
     submission.save()
     _log(submission, ReviewEvent.Action.VERIFY, user)
     return submission
@@ -342,6 +348,7 @@ def forward_month(*, user, reporting_month: ReportingMonth) -> int:
     now = timezone.now()
     for submission in ready:
         submission.status = Submission.Status.FORWARDED
+        submission._history_user = user
         submission.save()
         _log(submission, ReviewEvent.Action.FORWARD, user, now=now)
     return len(ready)
@@ -356,6 +363,7 @@ def reopen(*, user, submission_id: int, reason: str) -> Submission:
     access.require(access.can_reopen(user, submission), _("只有专班办公室可以重新打开已锁定的数据。"))
     submission.status = Submission.Status.RETURNED
     submission.return_reason = reason
+    submission._history_user = user
     submission.save()
     _log(submission, ReviewEvent.Action.REOPEN, user, reason=reason)
     return submission

@@ -11,6 +11,7 @@ from django.test import override_settings
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from audit.models import AuditEvent
 from reporting import imports, services
 from reporting.imports import (
     EXPLANATION,
@@ -239,6 +240,15 @@ def test_it_records_the_importing_user_in_the_history(renshe, renshe_liaison, fi
     record = Figure.history.get(indicator=indicator(employment_row, EMPLOYMENT))
     assert record.history_user == renshe_liaison
     assert record.contribution.updated_by == renshe_liaison
+
+
+def test_it_writes_the_confirmed_import_to_the_audit_log(renshe, renshe_liaison, filled, march):
+    location = _upload(renshe, _bytes(filled))["Location"]
+    assert not AuditEvent.objects.filter(event="reporting.import").exists()  # the preview saves nothing
+    renshe.post(location)
+    event = AuditEvent.objects.get(event="reporting.import")
+    assert (event.user, event.object_id, event.detail["unit"]) == (renshe_liaison, str(march.pk), "县人社局")
+    assert AuditEvent.objects.filter(event="reporting.figure.created", username="renshe").count() == 3
 
 
 def test_it_forgets_the_upload_once_saved(renshe, filled, pending_dir):
