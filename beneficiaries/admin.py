@@ -6,13 +6,13 @@ The full ID number and phone number never appear here; the history model does no
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from beneficiaries.id_numbers import id_number_hash, validate_id_number
 from beneficiaries.models import Beneficiary, DoubleCountingPair
+from minsheng.admin import HistoryAdmin
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
+class ReadOnlyAdmin(HistoryAdmin):
     def has_add_permission(self, request):
         return False
 

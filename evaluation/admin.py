@@ -6,7 +6,6 @@ and audit records in `evaluation.services`; the admin offers no way around them.
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from evaluation.models import (
     Certification,
@@ -16,9 +15,10 @@ from evaluation.models import (
     SelfEvaluation,
     SelfEvaluationFigure,
 )
+from minsheng.admin import HistoryAdmin
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
+class ReadOnlyAdmin(HistoryAdmin):
     def has_add_permission(self, request, obj=None):
         return False
 

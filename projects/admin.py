@@ -2,9 +2,9 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from import_export import resources
-from simple_history.admin import SimpleHistoryAdmin
 
 from audit.admin_mixins import AuditedExportMixin, AuditedImportExportMixin
+from minsheng.admin import HistoryAdmin
 from projects.models import (
     Indicator,
     Person,
@@ -27,7 +27,7 @@ MISSING = _("⚠ 待补充")
 
 
 @admin.register(PlanYear)
-class PlanYearAdmin(SimpleHistoryAdmin):
+class PlanYearAdmin(HistoryAdmin):
     list_display = ["year", "title", "adjustment_deadline"]
     search_fields = ["title"]
     actions = ["copy_to_next_year"]
@@ -44,7 +44,7 @@ class PlanYearAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Tier)
-class TierAdmin(SimpleHistoryAdmin):
+class TierAdmin(HistoryAdmin):
     list_display = ["__str__", "short_name", "position", "project_count"]
     list_filter = ["plan_year", "kind"]
     list_select_related = ["plan_year"]
@@ -71,7 +71,7 @@ class UnitResource(resources.ModelResource):
 
 
 @admin.register(Unit)
-class UnitAdmin(AuditedImportExportMixin, SimpleHistoryAdmin):
+class UnitAdmin(AuditedImportExportMixin, HistoryAdmin):
     resource_classes = [UnitResource]
     list_display = ["name", "kind", "alias_names", "is_active"]
     list_filter = ["kind", "is_active"]
@@ -87,7 +87,7 @@ class UnitAdmin(AuditedImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(UnitGroup)
-class UnitGroupAdmin(SimpleHistoryAdmin):
+class UnitGroupAdmin(HistoryAdmin):
     list_display = ["name", "responsible_title", "member_count"]
     readonly_fields = ["member_list"]
 
@@ -110,7 +110,7 @@ class PersonResource(resources.ModelResource):
 
 
 @admin.register(Person)
-class PersonAdmin(AuditedImportExportMixin, SimpleHistoryAdmin):
+class PersonAdmin(AuditedImportExportMixin, HistoryAdmin):
     resource_classes = [PersonResource]
     list_display = ["name", "unit", "title", "is_active"]
     list_filter = ["is_active", "unit__kind"]
@@ -120,7 +120,7 @@ class PersonAdmin(AuditedImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ResponsiblePerson)
-class ResponsiblePersonAdmin(SimpleHistoryAdmin):
+class ResponsiblePersonAdmin(HistoryAdmin):
     list_display = ["unit", "person", "plan_year"]
     list_filter = ["plan_year", "unit__kind"]
     list_select_related = ["unit", "person", "plan_year"]
@@ -129,7 +129,7 @@ class ResponsiblePersonAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TaskForce)
-class TaskForceAdmin(SimpleHistoryAdmin):
+class TaskForceAdmin(HistoryAdmin):
     list_display = ["name", "plan_year", "convener", "deputy_convener", "office_unit", "member_count"]
     list_select_related = ["plan_year", "convener", "deputy_convener", "office_unit"]
     autocomplete_fields = [
@@ -159,7 +159,7 @@ class TaskRowInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(HistoryAdmin):
     list_display = ["number", "title", "tier", "row_count", "has_note"]
     list_display_links = ["number", "title"]
     list_filter = ["tier__plan_year", "tier__kind"]
@@ -219,7 +219,7 @@ class MissingLeaderFilter(admin.SimpleListFilter):
 
 
 @admin.register(TaskRow)
-class TaskRowAdmin(SimpleHistoryAdmin):
+class TaskRowAdmin(HistoryAdmin):
     list_display = ["__str__", "tier_name", "lead_unit", "leader_or_missing"]
     list_filter = ["project__tier__plan_year", "project__tier__kind", MissingLeaderFilter, "lead_unit"]
     list_select_related = ["project__tier__plan_year", "lead_unit", "leader"]
@@ -277,7 +277,7 @@ class IndicatorResource(resources.ModelResource):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(AuditedExportMixin, SimpleHistoryAdmin):
+class IndicatorAdmin(AuditedExportMixin, HistoryAdmin):
     resource_classes = [IndicatorResource]
     list_display = ["name", "task_row", "kind", "target_or_pending", "measure"]
     list_filter = [
@@ -310,7 +310,7 @@ class TargetAdjustmentLineInline(admin.TabularInline):
 
 
 @admin.register(TargetAdjustment)
-class TargetAdjustmentAdmin(SimpleHistoryAdmin):
+class TargetAdjustmentAdmin(HistoryAdmin):
     """Shown with its history; filed, reviewed and decided only through the app (projects.targets)."""
 
     list_display = ["__str__", "unit", "status", "effective_month", "document_number", "decided_on"]

@@ -7,9 +7,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
-from simple_history.admin import SimpleHistoryAdmin
 
 from audit.admin_mixins import AuditedImportExportMixin
+from minsheng.admin import HistoryAdmin
 from reporting import access
 from reporting.deadlines import MonthSchedule, month_schedule, month_schedules, override_errors
 from reporting.models import (
@@ -87,7 +87,7 @@ class WorkCalendarDayResource(resources.ModelResource):
 
 
 @admin.register(WorkCalendarDay)
-class WorkCalendarDayAdmin(AuditedImportExportMixin, SimpleHistoryAdmin):
+class WorkCalendarDayAdmin(AuditedImportExportMixin, HistoryAdmin):
     resource_classes = [WorkCalendarDayResource]
     list_display = ["date", "weekday", "is_workday", "note", "library_says"]
     list_filter = ["is_workday"]
@@ -163,7 +163,7 @@ def _deadline_cell(day, *, moved: bool, reason: str, overridden: bool):
 
 
 @admin.register(ReportingMonth)
-class ReportingMonthAdmin(SimpleHistoryAdmin):
+class ReportingMonthAdmin(HistoryAdmin):
     form = ReportingMonthForm
     list_display = [
         "plan_year",
@@ -253,7 +253,7 @@ class ReportingMonthAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(HistoryAdmin):
     """Roles are granted by the security administrator alone (三员分立), never to themselves.
 
     The office may look the roles up; every grant, change and removal is in the history and
@@ -282,7 +282,7 @@ class MembershipAdmin(SimpleHistoryAdmin):
         return access.can_change_grants_of(request.user, obj.user if obj is not None else None)
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
+class ReadOnlyAdmin(HistoryAdmin):
     """Figures change only through the reporting services, which check locks and permissions.
 
     The admin shows them and their full history, but offers no way around the workflow.
@@ -390,7 +390,7 @@ from reporting.progress import Thresholds, rule_sentences  # noqa: E402
 
 
 @admin.register(StatusRule)
-class StatusRuleAdmin(SimpleHistoryAdmin):
+class StatusRuleAdmin(HistoryAdmin):
     list_display = ["plan_year", "amber_gap", "red_gap", "rule_text"]
     list_select_related = ["plan_year"]
     fields = ["plan_year", "amber_gap", "red_gap", "rule_text"]
