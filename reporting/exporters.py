@@ -595,7 +595,14 @@ class MonthlyReportExporter(StreamingExporter):
         limits = thresholds_for(self.filters.plan_year)
         for number, line in enumerate(monthly_lines(self.filters, context), start=1):
             indicator, task_row, month = line.indicator, line.task_row, line.month
-            judgement = judge(indicator, value=line.value, stage=line.stage, elapsed=elapsed, limits=limits)
+            judgement = judge(
+                indicator,
+                value=line.value,
+                stage=line.stage,
+                elapsed=elapsed,
+                limits=limits,
+                target=line.target,
+            )
             completion = judgement.completion
             yield (
                 number,
@@ -606,7 +613,7 @@ class MonthlyReportExporter(StreamingExporter):
                 task_row.leader_name,
                 indicator.name,
                 indicator.measure,
-                self._target(indicator),
+                self._target(indicator, line.target),
                 self._figure(line),
                 as_fraction(completion),
                 as_fraction(elapsed),
@@ -620,15 +627,15 @@ class MonthlyReportExporter(StreamingExporter):
             )
 
     @staticmethod
-    def _target(indicator: Indicator):
-        """A number where the plan gives one; 待下达, a stage or the plan's words otherwise."""
+    def _target(indicator: Indicator, target: Decimal | None):
+        """The target in force as a number where there is one; else 待下达, a stage or the plan's words."""
         if (
             indicator.kind == Indicator.Kind.MILESTONE
             or indicator.operator == Indicator.Operator.IMPROVE_ON_BASELINE
-            or indicator.target_value is None
+            or target is None
         ):
             return str(indicator.target_display)
-        return Formatted(indicator.target_value, number_format_for(indicator.decimal_places))
+        return Formatted(target, number_format_for(indicator.decimal_places))
 
     @staticmethod
     def _figure(line: MonthlyLine):

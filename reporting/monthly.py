@@ -16,12 +16,21 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Case, F, Max, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from projects.models import Indicator, Person, PlanYear, TaskRow, Tier, Unit
+from projects.models import (
+    Indicator,
+    Person,
+    PlanYear,
+    TargetAdjustment,
+    TargetAdjustmentLine,
+    TaskRow,
+    Tier,
+    Unit,
+)
 from reporting.deadlines import MonthSchedule, year_schedule
 from reporting.models import Contribution, Figure, Submission
 
@@ -189,6 +198,8 @@ class MonthlyLine:
 
     task_row: TaskRowInfo
     indicator: Indicator
+    # The target in force in the month: the plan's, or an approved adjustment's (指标调整).
+    target: Decimal | None
     value: Decimal | None
     stage: int | None
     first_of_row: bool
@@ -210,16 +221,34 @@ INDICATOR_FIELDS = (
 )
 
 
+def _adjusted_target(month: int) -> Subquery:
+    """The approved adjustment's target in force in `month`, by the rule of
+    `projects.targets.targets_for_month` (keep the two alike), as a subquery of a
+    streamed query rather than a dict of the whole year."""
+    return Subquery(
+        TargetAdjustmentLine.objects.filter(
+            indicator=OuterRef("pk"),
+            unit__isnull=True,
+            adjustment__status=TargetAdjustment.Status.APPROVED,
+            adjustment__effective_month__lte=month,
+        )
+        .order_by("-adjustment__effective_month", "-adjustment__recorded_at", "-adjustment_id")
+        .values("new_target")[:1]
+    )
+
+
 def _indicators(filters: MonthlyFilter) -> QuerySet:
     row = "task_row__"
     return (
         Indicator.objects.filter(filters.task_rows(row))
+        .annotate(adjusted_target=_adjusted_target(filters.month))
         .order_by(*_ordered(row), "position", "pk")
         .values_list(
             *_ordered(row),
             "position",
             *(f"{row}{name}" for name in INFO_FIELDS),
             f"{row}leader__name",
+            "adjusted_target",
             *INDICATOR_FIELDS,
         )
     )
@@ -280,6 +309,7 @@ def monthly_lines(filters: MonthlyFilter, context: MonthContext) -> Iterator[Mon
     months = _Follower(_row_months(filters, context).iterator(chunk_size=CHUNK_SIZE), 4)
     narratives = _Follower(_narratives(filters, context).iterator(chunk_size=CHUNK_SIZE), 4)
     info = slice(5, 5 + len(INFO_FIELDS) + 1)
+    adjusted = info.stop
     current_key, task_row, month, narrative = None, None, RowMonth(), RowNarrative()
     for values in _indicators(filters).iterator(chunk_size=CHUNK_SIZE):
         key = tuple(values[:4])
@@ -294,7 +324,8 @@ def monthly_lines(filters: MonthlyFilter, context: MonthContext) -> Iterator[Mon
                 narrative.add(
                     unit_name=unit_name, is_lead=lead_first == 0, progress=progress, problems=problems
                 )
-        indicator = Indicator(**dict(zip(INDICATOR_FIELDS, values[info.stop :], strict=True)))
+        indicator = Indicator(**dict(zip(INDICATOR_FIELDS, values[adjusted + 1 :], strict=True)))
+        target = values[adjusted] if values[adjusted] is not None else indicator.target_value
         found = totals.take((*key, values[4], indicator.pk))
         total, lead_value, lead_stage = found[0] if found else (None, None, None)
         if indicator.is_additive:
@@ -304,6 +335,7 @@ def monthly_lines(filters: MonthlyFilter, context: MonthContext) -> Iterator[Mon
         yield MonthlyLine(
             task_row=task_row,
             indicator=indicator,
+            target=target,
             value=value,
             stage=stage,
             first_of_row=first,

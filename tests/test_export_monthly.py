@@ -3,13 +3,26 @@
 import io
 import shutil
 import subprocess
+from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
-from projects.models import Indicator, Person, PlanYear, Project, TaskRow, Tier, Unit
+from projects.models import (
+    Indicator,
+    Person,
+    PlanYear,
+    Project,
+    TargetAdjustment,
+    TargetAdjustmentLine,
+    TaskRow,
+    Tier,
+    Unit,
+)
+from projects.targets import targets_for_month
 from reporting import services
 from reporting.exporters import XLSX_CONTENT_TYPE, MonthlyReportExporter
 from reporting.models import Contribution, Figure, Role, Submission
@@ -23,6 +36,7 @@ from tests.roles import (  # noqa: F401 - fixtures
     deadline_moment,
     employment_row_fixture,
     fill_employment,
+    indicator,
     leader_user_fixture,
     make_member,
     march_fixture,
@@ -202,6 +216,35 @@ def test_it_sums_the_funds_of_every_unit_once_per_task_row(
     )
     assert first[COLUMN["累计投入资金（万元）"]].number_format == "0.00"
     assert second[COLUMN["累计投入资金（万元）"]].value is None
+
+
+def test_it_judges_against_the_target_in_force_after_an_approved_adjustment(
+    plan_2023, renshe_liaison, office_user, employment_row, march
+):
+    fill_employment(renshe_liaison, employment_row, march, employment="930")
+    adjustment = TargetAdjustment.objects.create(
+        plan_year=plan_2023,
+        unit=employment_row.lead_unit,
+        status=TargetAdjustment.Status.APPROVED,
+        reason="疫情影响",
+        force_majeure="不可抗力",
+        effective_month=3,
+        filed_by=office_user,
+        filed_at=timezone.now(),
+        reviewed_at=timezone.now(),
+        decided_on=date(2023, 3, 1),
+        decision_by="县人民政府常务会议",
+        document_number="隆政〔2023〕1号",
+    )
+    employment = indicator(employment_row, EMPLOYMENT)
+    TargetAdjustmentLine.objects.create(
+        adjustment=adjustment, indicator=employment, previous_target=4650, new_target=3100
+    )
+    row = _line(_workbook(plan_2023).worksheets[0], EMPLOYMENT)
+    assert row[COLUMN["目标"]].value == 3100 == targets_for_month(plan_year=plan_2023, month=3)[employment.pk]
+    assert row[COLUMN["完成率"]].value == pytest.approx(0.3)  # 930 of 3,100
+    # February's report still shows the plan target.
+    assert _line(_workbook(plan_2023, month=2).worksheets[0], EMPLOYMENT)[COLUMN["目标"]].value == 4650
 
 
 def test_it_shows_a_pending_target_as_to_be_set(plan_2023):
