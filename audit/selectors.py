@@ -32,6 +32,8 @@ EVENT_LABELS = {
     "account.password_must_change": "设置首次登录须改密码",
     "permission.changed": "用户组与权限变更",
     "audit.purged": "清理过期审计记录",
+    "backup.created": "备份",
+    "backup.restored": "从备份恢复",
     "beneficiary.reveal_full": "查看完整身份证号",
     "beneficiary.export_full": "导出完整名单",
     "beneficiary.export_masked": "导出名单（脱敏）",
