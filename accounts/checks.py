@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
 
 CHECK_ID = "accounts.E001"
+SUPERUSER_CHECK_ID = "accounts.W001"
 
 
 def demo_password_users() -> list[str]:
@@ -68,3 +69,34 @@ def refuse_unsafe_start() -> None:
         return  # the database is down or empty: pages answer 503 until it is back, then check on restart
     if usernames:
         raise ImproperlyConfigured(_message(usernames))
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_installation_superuser(app_configs=None, databases=None, **kwargs):
+    """Once the three administrators exist, the superuser of the installation should be switched off."""
+    if not databases or "default" not in databases:
+        return []
+    from reporting.models import Membership, Role
+
+    try:
+        roles = set(
+            Membership.objects.filter(
+                user__is_active=True, role__in=[Role.SYSADMIN, Role.SECURITY, Role.AUDITOR]
+            ).values_list("role", flat=True)
+        )
+        superusers = sorted(
+            get_user_model()
+            .objects.filter(is_active=True, is_superuser=True)
+            .values_list("username", flat=True)
+        )
+    except DatabaseError:
+        return []
+    if len(roles) < 3 or not superusers:
+        return []
+    return [
+        checks.Warning(
+            f"系统管理员、安全管理员、审计管理员均已设立，但安装用超级用户仍处于启用状态：{'、'.join(superusers)}。"
+            "超级用户同时拥有三员的权限，请在后台停用该账号（取消“有效”）。",
+            id=SUPERUSER_CHECK_ID,
+        )
+    ]

@@ -18,17 +18,25 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.checks import CHECK_ID, check_demo_passwords, refuse_unsafe_start
+from accounts.checks import (
+    CHECK_ID,
+    SUPERUSER_CHECK_ID,
+    check_demo_passwords,
+    check_installation_superuser,
+    refuse_unsafe_start,
+)
 from accounts.models import PasswordState
 from accounts.services import SESSION_LOGIN_AT
 from audit.models import AuditEvent
 from reporting.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, create_demo_accounts
 from reporting.models import Role
 from tests.roles import (  # noqa: F401 - fixtures
+    auditor_user_fixture,
     client_for,
     make_member,
     office_user_fixture,
     renshe_liaison_fixture,
+    security_user_fixture,
     superuser_fixture,
     sysadmin_user_fixture,
 )
@@ -328,6 +336,20 @@ def test_the_wsgi_entry_runs_the_startup_check(monkeypatch):
     monkeypatch.setattr(accounts.checks, "refuse_unsafe_start", refuse)
     with pytest.raises(ImproperlyConfigured):
         importlib.reload(minsheng.wsgi)
+
+
+def test_it_warns_while_the_installation_superuser_outlives_the_three_administrators(
+    superuser, sysadmin_user, security_user, auditor_user
+):
+    [warning] = check_installation_superuser(databases=["default"])
+    assert warning.id == SUPERUSER_CHECK_ID and "root" in warning.msg
+    superuser.is_active = False
+    superuser.save()
+    assert check_installation_superuser(databases=["default"]) == []
+
+
+def test_it_keeps_the_superuser_quiet_until_the_three_administrators_exist(superuser, sysadmin_user):
+    assert check_installation_superuser(databases=["default"]) == []
 
 
 # --- Content-Security-Policy --------------------------------------------------------------------
