@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 
-.PHONY: run setup test lint bench clean
+.PHONY: run setup test lint bench loadtest clean
 
 run: setup
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
@@ -22,9 +22,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Not a test: times the monthly report on 100,000 synthetic rows against a bare openpyxl loop.
+# Not a test: every page and export against its floor, on SQLite and PostgreSQL (README: 性能与部署);
+# BENCH_SIZE=county for a quick run. Then the monthly report on 100,000 rows against bare openpyxl.
 bench: $(STAMP)
-	$(BIN)/python bench/bench_monthly_export.py
+	$(BIN)/python -m bench.run
+	test "$(BENCH_SIZE)" = county || $(BIN)/python bench/bench_monthly_export.py
+
+# Not a test: gunicorn on 127.0.0.1 and PostgreSQL under 300 liaisons driven by locust, then the check.
+loadtest: $(STAMP)
+	bash loadtest/run.sh
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "需要 Python 3.11")'

@@ -1,0 +1,22 @@
+"""Settings of the benchmark processes: production settings, plain HTTP for the test client.
+
+DEBUG stays off, as in production (DEBUG would keep every query in memory). Only the
+URLconf changes: bench/urls.py adds the trivial view the pages are measured against.
+"""
+
+import os
+
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789")
+for name in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"):
+    os.environ.setdefault(name, "false")
+os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
+
+from minsheng.settings import *  # noqa: E402,F403
+from minsheng.settings import BASE_DIR  # noqa: E402
+
+ROOT_URLCONF = "bench.urls"
+ALLOWED_HOSTS = ["testserver"]
+# The 10,000-row import is measured although production refuses files past IMPORT_MAX_ROWS (2,000).
+IMPORT_MAX_ROWS = 20_000
+IMPORT_PENDING_DIR = str(BASE_DIR / ".bench-cache" / "pending-imports")
