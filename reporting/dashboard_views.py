@@ -223,8 +223,9 @@ def indicator_detail(request, pk: int):
         Indicator.objects.select_related("task_row__project__tier__plan_year", "task_row__lead_unit"), pk=pk
     )
     plan_year = indicator.task_row.project.tier.plan_year
-    the_board = _board(request, plan_year)
-    line = next(line for line in the_board.lines if line.indicator.pk == pk)
+    # This indicator's line only: judging the whole year for one line grew with the plan's size.
+    the_board = board(plan_year=plan_year, month=_month(request), indicator_ids=[pk])
+    (line,) = the_board.lines
     points = indicator_months(indicator=line.indicator, basis=the_board.basis)
     return _render(
         request,

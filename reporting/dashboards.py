@@ -565,21 +565,31 @@ class _Year:
         return run
 
 
-def _load_year(plan_year: PlanYear, limits: Thresholds, *, with_figures: bool) -> _Year:
+def _load_year(
+    plan_year: PlanYear, limits: Thresholds, *, with_figures: bool, indicator_ids: list[int] | None = None
+) -> _Year:
     """Three queries with figures (two grouped sums and the submission states), plus one for targets."""
     adjusted = {indicator.pk: steps for indicator, steps in target_history(plan_year=plan_year).items()}
     if not with_figures:
         return _Year(plan_year, limits, {}, {}, adjusted)
-    totals = year_totals(plan_year=plan_year, statuses=REVIEWED)
+    totals = year_totals(plan_year=plan_year, statuses=REVIEWED, indicator_ids=indicator_ids)
     return _Year(plan_year, limits, totals, _submission_states(plan_year), adjusted)
 
 
-def board(*, plan_year: PlanYear, month: int | None = None) -> Board:
-    """Every indicator of the year judged for the month, with escalation; eight queries."""
+def board(*, plan_year: PlanYear, month: int | None = None, indicator_ids: list[int] | None = None) -> Board:
+    """Every indicator of the year judged for the month, with escalation; eight queries.
+
+    With `indicator_ids`, only those indicators (the page of one indicator): the same lines for
+    them, without summing and judging the whole year; `Line.order` is then their order among them.
+    """
     basis = dashboard_basis(plan_year=plan_year, month=month)
-    indicators = list(plan_indicators(plan_year))
+    indicators = plan_indicators(plan_year)
+    if indicator_ids is not None:
+        indicators = indicators.filter(pk__in=indicator_ids)
+    indicators = list(indicators)
     tiers = list(Tier.objects.filter(plan_year=plan_year).order_by("position"))
-    year = _load_year(plan_year, basis.limits, with_figures=basis.month is not None)
+    with_figures = basis.month is not None
+    year = _load_year(plan_year, basis.limits, with_figures=with_figures, indicator_ids=indicator_ids)
     month = basis.month or 1
     escalation_month = basis.escalation_month
     lines = []
