@@ -70,8 +70,15 @@ class UnitResource(resources.ModelResource):
         clean_model_instances = True
 
 
+class DeactivateInsteadOfDelete:
+    """Units and people are switched off with “启用 / 在职”, never deleted: figures and history name them."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Unit)
-class UnitAdmin(AuditedImportExportMixin, HistoryAdmin):
+class UnitAdmin(DeactivateInsteadOfDelete, AuditedImportExportMixin, HistoryAdmin):
     resource_classes = [UnitResource]
     list_display = ["name", "kind", "alias_names", "is_active"]
     list_filter = ["kind", "is_active"]
@@ -110,7 +117,7 @@ class PersonResource(resources.ModelResource):
 
 
 @admin.register(Person)
-class PersonAdmin(AuditedImportExportMixin, HistoryAdmin):
+class PersonAdmin(DeactivateInsteadOfDelete, AuditedImportExportMixin, HistoryAdmin):
     resource_classes = [PersonResource]
     list_display = ["name", "unit", "title", "is_active"]
     list_filter = ["is_active", "unit__kind"]

@@ -8,6 +8,7 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection
 from django.test import Client
@@ -203,6 +204,25 @@ def test_an_admin_export_is_recorded_and_neutralises_formulas(office_user, plan_
     text = response.content.decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
     assert new_rows(start).get(event="admin.export").detail["model"] == "projects.Unit"
+
+
+def test_an_admin_import_is_recorded_with_each_row_it_writes(office_user):
+    office_user.groups.add(_office_group())
+    client = client_for(office_user)
+    upload = SimpleUploadedFile("days.csv", "日期,是否工作日,说明\n2027-01-01,否,元旦\n".encode())
+    preview = client.post(
+        reverse("admin:reporting_workcalendarday_import"),
+        {"format": "0", "resource": "0", "import_file": upload},
+    )
+    assert preview.status_code == 200 and preview.context["confirm_form"] is not None
+    start = last_pk()
+    response = client.post(
+        reverse("admin:reporting_workcalendarday_process_import"), preview.context["confirm_form"].initial
+    )
+    assert response.status_code == 302
+    event = new_rows(start).get(event="admin.import")
+    assert event.detail["model"] == "reporting.WorkCalendarDay" and event.detail["totals"]["new"] == 1
+    assert new_rows(start).filter(event="reporting.workcalendarday.created", username="zhuanban").count() == 1
 
 
 def test_a_role_or_permission_change_is_recorded(office_user):

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from simple_history.admin import SimpleHistoryAdmin
 
 from minsheng.admin import HistoryAdmin
-from projects.models import Indicator, TaskRow
+from projects.models import Indicator, Person, TaskRow
 from reporting import services
 from reporting.demo import _office_group
 from reporting.imports import FIRST_DATA_ROW, INDICATOR_ID, VALUE
@@ -196,6 +196,14 @@ def test_plan_rows_with_figures_cannot_be_deleted(office, locked):
     with pytest.raises(ProtectedError):
         locked.indicator.delete()
     assert unchanged(before, locked)
+
+
+@pytest.mark.parametrize("model", ["unit", "person"])
+def test_units_and_people_are_deactivated_not_deleted(admin_client, locked, model):
+    obj = locked.contribution.unit if model == "unit" else Person.objects.first()
+    response = admin_client.post(reverse(f"admin:projects_{model}_delete", args=[obj.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    assert type(obj).objects.filter(pk=obj.pk).exists()
 
 
 def test_every_admin_with_history_refuses_reverts_without_change_permission():
