@@ -5,6 +5,7 @@ Two ways in: a system check (`manage.py check --deploy --database default`, tagg
 request so the server does not start at all.
 """
 
+import hashlib
 from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
@@ -12,31 +13,58 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, is_password_usable
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
+
+from accounts.models import PasswordState
 
 CHECK_ID = "accounts.E001"
 SUPERUSER_CHECK_ID = "accounts.W001"
 
 
+def _digest(encoded: str) -> str:
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
 def demo_password_users() -> list[str]:
     """Usernames of active users whose password is still the public demo password.
 
-    Every active user with a usable password is checked, in parallel: the password hasher
-    is slow by design, and it releases the interpreter lock while it works.
+    Every active user with a usable password is checked. The password hasher is slow by
+    design, so passwords already found not to be the demo one are remembered (by a digest of
+    their stored hash, in PasswordState) and skipped at the next start; the others are hashed
+    in parallel threads, since the hasher releases the interpreter lock while it works.
     """
     from reporting.demo import DEMO_PASSWORD
 
-    users = [
-        (username, encoded)
-        for username, encoded in get_user_model()
-        .objects.filter(is_active=True)
-        .values_list(get_user_model().USERNAME_FIELD, "password")
-        if is_password_usable(encoded)
+    user_model = get_user_model()
+    pending = [
+        (pk, username, encoded)
+        for pk, username, encoded, verified in user_model.objects.filter(is_active=True).values_list(
+            "pk", user_model.USERNAME_FIELD, "password", "password_state__verified_not_demo"
+        )
+        if is_password_usable(encoded) and verified != _digest(encoded)
     ]
-    # Only hashing happens in the threads; the database is read above, in this one.
+    # Only hashing happens in the threads; the database is read and written here, in this one.
     with ThreadPoolExecutor(max_workers=8) as pool:
-        matches = list(pool.map(lambda user: check_password(DEMO_PASSWORD, user[1]), users))
-    return sorted(username for (username, _encoded), match in zip(users, matches, strict=True) if match)
+        matches = list(pool.map(lambda user: check_password(DEMO_PASSWORD, user[2]), pending))
+    cleared = [
+        PasswordState(user_id=pk, verified_not_demo=_digest(encoded))
+        for (pk, _username, encoded), match in zip(pending, matches, strict=True)
+        if not match
+    ]
+    if cleared:
+        try:
+            with transaction.atomic():
+                PasswordState.objects.bulk_create(
+                    cleared,
+                    update_conflicts=True,
+                    unique_fields=["user"],
+                    update_fields=["verified_not_demo"],
+                )
+        except DatabaseError:
+            pass  # a read-only database: check them all again next time
+    return sorted(
+        username for (_pk, username, _encoded), match in zip(pending, matches, strict=True) if match
+    )
 
 
 def _message(usernames: list[str]) -> str:

@@ -21,6 +21,9 @@ class PasswordState(models.Model):
     )
     must_change = models.BooleanField(_("首次登录须修改密码"), default=False)
     changed_at = models.DateTimeField(_("最近修改密码时间"), null=True, blank=True)
+    # SHA-256 of the stored password hash last found not to be the demo password, so the check
+    # at every start (accounts.checks) hashes only new or changed passwords.
+    verified_not_demo = models.CharField(_("已核验非演示密码"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("密码状态")

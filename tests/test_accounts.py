@@ -313,6 +313,28 @@ def test_it_starts_once_the_demo_password_is_changed(demo_password_user, setting
     assert check_demo_passwords(databases=["default"]) == []
 
 
+def test_it_hashes_each_password_once_across_starts(demo_password_user, office_user, settings, monkeypatch):
+    import accounts.checks
+
+    settings.DEBUG = False
+    for user in (demo_password_user, office_user):
+        user.set_password(GOOD_PASSWORD)
+        user.save()
+    calls = []
+    real = accounts.checks.check_password
+    monkeypatch.setattr(accounts.checks, "check_password", lambda *args: calls.append(1) or real(*args))
+    refuse_unsafe_start()
+    first = len(calls)
+    refuse_unsafe_start()
+    assert first >= 2 and len(calls) == first  # the second start hashes nothing
+
+    demo_password_user.set_password(DEMO_PASSWORD)  # a changed password is checked again
+    demo_password_user.save()
+    with pytest.raises(ImproperlyConfigured, match="minzheng"):
+        refuse_unsafe_start()
+    assert len(calls) == first + 1
+
+
 def test_it_allows_the_demo_password_on_a_laptop(demo_password_user, settings):
     settings.DEBUG = True
     refuse_unsafe_start()
