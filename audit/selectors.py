@@ -35,6 +35,7 @@ EVENT_LABELS = {
     "backup.created": "备份",
     "backup.restored": "从备份恢复",
     "beneficiary.reveal_full": "查看完整身份证号",
+    "evaluation.evidence_downloaded": "下载佐证材料",
     "beneficiary.export_full": "导出完整名单",
     "beneficiary.export_masked": "导出名单（脱敏）",
 }

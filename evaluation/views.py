@@ -215,6 +215,12 @@ def download_evidence(request, pk: int):
         handle = evidence.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404(_("文件已不存在。")) from exc
+    # Evidence may name people: each download is in the audit log, as exports are; no row, no file.
+    try:
+        record(event="evaluation.evidence_downloaded", request=request, obj=evidence)
+    except BaseException:
+        handle.close()
+        raise
     return FileResponse(
         handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
     )

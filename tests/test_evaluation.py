@@ -167,6 +167,9 @@ def test_it_serves_evidence_as_a_download_with_its_original_name(renshe_liaison,
     assert b"".join(response.streaming_content) == PDF
     assert "attachment" in response["Content-Disposition"]
     assert response["Content-Type"] == "application/pdf"
+    assert AuditEvent.objects.filter(
+        event="evaluation.evidence_downloaded", object_id=str(evidence.pk)
+    ).exists()
 
 
 def test_it_prefills_the_self_evaluation_from_the_rows_latest_submitted_month(
