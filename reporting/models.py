@@ -199,6 +199,11 @@ class Submission(models.Model):
             "task_row__project__number",
             "task_row__position",
         ]
+        indexes = [
+            # Every page asks whether any demo figures exist (reporting.context_processors.demo_data):
+            # without this, a scan of every submission of every year; production holds none.
+            models.Index(fields=["is_demo"], condition=Q(is_demo=True), name="submission_demo_only"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["reporting_month", "task_row"], name="submission_unique"),
             models.CheckConstraint(
