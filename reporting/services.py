@@ -7,7 +7,7 @@ one transaction, and leaves nothing half-written when it refuses.
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -110,11 +110,9 @@ def save_contribution(
     if not _differs(contribution, result, funds_value, progress.strip(), problems.strip()):
         return result
     with transaction.atomic():
-        # The conditional updates take the row locks and check state in one step,
-        # so a concurrent submit, approval or second editor cannot slip in between.
-        if not Submission.objects.filter(pk=submission.pk, status__in=OPEN_STATUSES).update(
-            version=F("version") + 1
-        ):
+        # The submission's lock and the conditional update take the row locks and check state in one
+        # step, so a concurrent submit, approval or second editor cannot slip in between.
+        if not _hold_open(submission.pk):
             raise LockedError(LOCKED_MESSAGE)
         if not Contribution.objects.filter(pk=contribution.pk, version=expected_version).update(
             version=F("version") + 1
@@ -160,6 +158,31 @@ def save_contribution(
         contribution._history_user = user
         contribution.save()
     return result
+
+
+def _hold_open(submission_id: int) -> bool:
+    """Keep the submission open until this transaction ends; False if it is no longer open.
+
+    Every unit taking part in a row saves its own contribution, and a township's monthly form
+    touches the same rows as every other township's. On PostgreSQL the savers take a shared row
+    lock (FOR SHARE): they do not wait for one another, while submit, approve, return, reopen and
+    forward take the row exclusively (`_locked_submission`, select_for_update), so they wait for
+    the savers in progress and the savers wait for them, then find the row no longer open. (An
+    exclusive lock here made every save of a shared row wait for the whole form of the unit before:
+    under load, the saves of 300 liaisons queued one behind another.) SQLite has one writer at a
+    time: the conditional update takes its write lock and checks the state in one step.
+    """
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Submission._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM {table} WHERE id = %s AND status = ANY(%s) FOR SHARE",  # noqa: S608 - a model's table
+                [submission_id, list(OPEN_STATUSES)],
+            )
+            return cursor.fetchone() is not None
+    return bool(
+        Submission.objects.filter(pk=submission_id, status__in=OPEN_STATUSES).update(version=F("version") + 1)
+    )
 
 
 def _differs(
