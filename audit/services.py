@@ -58,6 +58,38 @@ def _unit_name(user) -> str:
         return ""
 
 
+def _event_row(
+    *,
+    event: str,
+    request=None,
+    user=None,
+    obj=None,
+    outcome: str = AuditEvent.Outcome.SUCCESS,
+    detail: dict | None = None,
+    username: str = "",
+) -> AuditEvent:
+    """One audit row, not yet written."""
+    request = request if request is not None else current_request()
+    request_user = getattr(request, "user", None) if request is not None else None
+    if user is None and request_user is not None and request_user.is_authenticated:
+        user = request_user
+    authenticated = user is not None and getattr(user, "is_authenticated", False)
+    if not authenticated and not username and request is None:
+        username = NO_REQUEST_USERNAME
+    return AuditEvent(
+        user=user if authenticated else None,
+        username=(user.get_username() if authenticated else username)[:150],
+        unit=_unit_name(user if authenticated else None)[:100],
+        client_address=client_address(request),
+        event=event,
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_repr=str(obj)[:300] if obj is not None else "",
+        outcome=outcome,
+        detail=detail or {},
+    )
+
+
 def record(
     *,
     event: str,
@@ -69,28 +101,23 @@ def record(
     username: str = "",
 ) -> AuditEvent:
     """Append one audit row. Raises if it cannot be written, so the surrounding action fails too."""
-    request = request if request is not None else current_request()
-    request_user = getattr(request, "user", None) if request is not None else None
-    if user is None and request_user is not None and request_user.is_authenticated:
-        user = request_user
-    authenticated = user is not None and getattr(user, "is_authenticated", False)
-    if not authenticated and not username and request is None:
-        username = NO_REQUEST_USERNAME
+    row = _event_row(
+        event=event, request=request, user=user, obj=obj, outcome=outcome, detail=detail, username=username
+    )
     # No savepoint: a failed audit insert must fail the surrounding action anyway,
     # and a savepoint pair per row doubled the statements of a monthly save.
     with transaction.atomic(savepoint=False):
-        return AuditEvent.objects.create(
-            user=user if authenticated else None,
-            username=(user.get_username() if authenticated else username)[:150],
-            unit=_unit_name(user if authenticated else None)[:100],
-            client_address=client_address(request),
-            event=event,
-            object_type=obj._meta.label if obj is not None else "",
-            object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
-            object_repr=str(obj)[:300] if obj is not None else "",
-            outcome=outcome,
-            detail=detail or {},
-        )
+        row.save(force_insert=True)
+    return row
+
+
+def record_many(events: list[dict]) -> list[AuditEvent]:
+    """Append several audit rows in one statement; each dict holds the arguments of `record`."""
+    rows = [_event_row(**event) for event in events]
+    if rows:
+        with transaction.atomic(savepoint=False):
+            AuditEvent.objects.bulk_create(rows)
+    return rows
 
 
 def record_export(*, request, exporter, **detail) -> AuditEvent:

@@ -7,12 +7,13 @@ one transaction, and leaves nothing half-written when it refuses.
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.db import connection, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record
+from audit.signals import record_bulk_history, tracked_values
 from reporting import access
 from reporting.deadlines import month_schedule
 from reporting.models import Contribution, Figure, ReportingMonth, ReviewEvent, Submission
@@ -76,92 +77,29 @@ def save_contribution(
     progress: str = "",
     problems: str = "",
 ) -> ValidationResult:
-    """Save one unit's figures for one task row and month, all or nothing.
+    """Save one unit's figures for one task row and month, all or nothing: `save_month_sheet` for one row.
 
     Returns the validation result; when it has errors nothing is written.
     Raises LockedError when the submission is no longer open, ConflictError
     when someone else saved the same contribution since the page was loaded.
     """
     submission = contribution.submission
-    access.require(access.owns_contribution(user, contribution), _("只能填报本单位的数据。"))
-    task_row = submission.task_row
-    access.require(access.unit_takes_part(contribution.unit, task_row), _("本单位不承担该项任务，不能填报。"))
-    if not access.leads_row(contribution.unit, task_row):
-        foreign = [item.indicator.name for item in inputs if not item.indicator.is_additive]
-        access.require(
-            not foreign,
-            _("以下指标由牵头单位填报：%(names)s") % {"names": "、".join(foreign)},
-        )
-    if submission.status not in OPEN_STATUSES:
-        raise LockedError(LOCKED_MESSAGE)
-    result = validate_figures(
-        inputs,
-        previous_values=previous_month_values(
-            unit=contribution.unit,
-            reporting_month=submission.reporting_month,
-            indicator_ids=[item.indicator.pk for item in inputs],
-        ),
+    entry = SheetEntry(
+        task_row=submission.task_row,
+        expected_version=expected_version,
+        inputs=inputs,
+        funds=funds,
+        progress=progress,
+        problems=problems,
     )
-    funds_value, funds_error = _parse_funds(funds)
-    if funds_error:
-        result.errors[0] = funds_error
-    if not result.ok:
-        return result
-    if not _differs(contribution, result, funds_value, progress.strip(), problems.strip()):
-        return result
-    with transaction.atomic():
-        # The submission's lock and the conditional update take the row locks and check state in one
-        # step, so a concurrent submit, approval or second editor cannot slip in between.
-        if not _hold_open(submission.pk):
-            raise LockedError(LOCKED_MESSAGE)
-        if not Contribution.objects.filter(pk=contribution.pk, version=expected_version).update(
-            version=F("version") + 1
-        ):
-            current = Contribution.objects.select_related("updated_by").get(pk=contribution.pk)
-            raise ConflictError(
-                _(
-                    "保存冲突：%(who)s 已于 %(when)s 修改了这部分数据。"
-                    "您填写的内容仍保留在页面上，请核对后再次保存。"
-                )
-                % {
-                    "who": current.updated_by or _("其他用户"),
-                    "when": timezone.localtime(current.updated_at).strftime("%H:%M:%S"),
-                }
-            )
-        # A correction after a return or reopening carries the reviewer's reason into the history.
-        change_reason = (
-            _("退回后更正：%(reason)s") % {"reason": submission.return_reason}
-            if submission.status == Submission.Status.RETURNED and submission.return_reason
-            else _("月度填报")
-        )
-        existing = {figure.indicator_id: figure for figure in contribution.figures.all()}
-        for clean in result.figures:
-            figure = existing.get(clean.indicator.pk) or Figure(
-                contribution=contribution, indicator=clean.indicator
-            )
-            if (
-                figure.pk
-                and figure.value == clean.value
-                and figure.stage == clean.stage
-                and figure.explanation == clean.explanation
-            ):
-                continue
-            figure.value, figure.stage, figure.explanation = clean.value, clean.stage, clean.explanation
-            figure._change_reason = change_reason
-            figure._history_user = user  # also outside a request (imports, commands)
-            figure.save()
-        contribution.refresh_from_db(fields=["version"])
-        contribution.funds_invested = funds_value
-        contribution.progress = progress.strip()
-        contribution.problems = problems.strip()
-        contribution.updated_by = user
-        contribution._history_user = user
-        contribution.save()
-    return result
+    results = save_month_sheet(
+        user=user, unit=contribution.unit, reporting_month=submission.reporting_month, entries=[entry]
+    )
+    return results.get(submission.task_row_id) or ValidationResult()
 
 
-def _hold_open(submission_id: int) -> bool:
-    """Keep the submission open until this transaction ends; False if it is no longer open.
+def _hold_open(submission_ids: list[int]) -> bool:
+    """Keep the submissions open until this transaction ends; False if any is no longer open.
 
     Every unit taking part in a row saves its own contribution, and a township's monthly form
     touches the same rows as every other township's. On PostgreSQL the savers take a shared row
@@ -172,23 +110,23 @@ def _hold_open(submission_id: int) -> bool:
     under load, the saves of 300 liaisons queued one behind another.) SQLite has one writer at a
     time: the conditional update takes its write lock and checks the state in one step.
     """
+    wanted = sorted(set(submission_ids))
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(Submission._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT 1 FROM {table} WHERE id = %s AND status = ANY(%s) FOR SHARE",  # noqa: S608 - a model's table
-                [submission_id, list(OPEN_STATUSES)],
+                f"SELECT id FROM {table} WHERE id = ANY(%s) AND status = ANY(%s) ORDER BY id FOR SHARE",  # noqa: S608 - a model's table
+                [wanted, list(OPEN_STATUSES)],
             )
-            return cursor.fetchone() is not None
-    return bool(
-        Submission.objects.filter(pk=submission_id, status__in=OPEN_STATUSES).update(version=F("version") + 1)
-    )
+            return len(cursor.fetchall()) == len(wanted)
+    held = Submission.objects.filter(pk__in=wanted, status__in=OPEN_STATUSES).update(version=F("version") + 1)
+    return held == len(wanted)
 
 
 def _differs(
-    contribution: Contribution, result: ValidationResult, funds, progress: str, problems: str
+    contribution: Contribution | None, result: ValidationResult, funds, progress: str, problems: str
 ) -> bool:
-    if contribution.pk is None:
+    if contribution is None:
         return True
     if (contribution.funds_invested, contribution.progress, contribution.problems) != (
         funds,
@@ -229,34 +167,221 @@ class SheetEntry:
         return not any((text or "").strip() for text in typed)
 
 
-def save_month_sheet(*, user, unit, reporting_month: ReportingMonth, entries: list[SheetEntry]) -> dict:
-    """Save a unit's whole monthly form: every row or none.
+@dataclass
+class _Change:
+    """A validated row that differs from what is stored: what `_write_sheet` writes."""
 
-    Returns {task_row_id: ValidationResult}; if any row has errors, nothing is kept.
+    entry: SheetEntry
+    result: ValidationResult
+    contribution: Contribution | None
+    funds: Decimal | None
+    progress: str
+    problems: str
+
+
+def save_month_sheet(*, user, unit, reporting_month: ReportingMonth, entries: list[SheetEntry]) -> dict:
+    """Save a unit's whole monthly form (or an imported file): every row or none.
+
+    Returns {task_row_id: ValidationResult}; if any row has errors, nothing is written. Reads
+    everything it checks in a fixed number of queries, validates, and only then writes, in bulk:
+    figures, their history and their audit rows take a few statements for the whole form, not
+    a few per figure. Raises PermissionDenied, LockedError or ConflictError, writing nothing.
     """
-    results = {}
-    with transaction.atomic():
-        for entry in entries:
-            existing = Contribution.objects.filter(
-                submission__reporting_month=reporting_month, submission__task_row=entry.task_row, unit=unit
-            ).first()
-            if existing is None and entry.is_blank:
-                continue  # untouched rows leave no empty drafts behind
-            submission = open_submission(reporting_month=reporting_month, task_row=entry.task_row)
-            contribution = existing or open_contribution(submission=submission, unit=unit)
-            contribution.submission = submission
-            results[entry.task_row.pk] = save_contribution(
+    own_unit = access.unit_of(user)
+    access.require(own_unit is not None and own_unit.pk == unit.pk, _("只能填报本单位的数据。"))
+    rows = [entry.task_row for entry in entries]
+    prefetch_related_objects(rows, "project", "parties")  # skipped where the caller has them
+    prefetch_related_objects([reporting_month], "plan_year")
+    submissions = {
+        item.task_row_id: item
+        for item in Submission.objects.filter(reporting_month=reporting_month, task_row__in=rows)
+    }
+    contributions = {
+        item.submission.task_row_id: item
+        for item in Contribution.objects.filter(
+            submission__reporting_month=reporting_month, submission__task_row__in=rows, unit=unit
+        )
+        .select_related("submission")
+        .prefetch_related("figures")
+    }
+    # Untouched rows leave no empty drafts behind.
+    entries = [entry for entry in entries if entry.task_row.pk in contributions or not entry.is_blank]
+    _check_rows(unit, entries)
+    if any(
+        entry.task_row.pk in submissions and submissions[entry.task_row.pk].status not in OPEN_STATUSES
+        for entry in entries
+    ):
+        raise LockedError(LOCKED_MESSAGE)
+    previous = previous_month_values(
+        unit=unit,
+        reporting_month=reporting_month,
+        indicator_ids=[item.indicator.pk for entry in entries for item in entry.inputs],
+    )
+    results, changes = {}, []
+    for entry in entries:
+        result = validate_figures(entry.inputs, previous_values=previous)
+        funds, funds_error = _parse_funds(entry.funds)
+        if funds_error:
+            result.errors[0] = funds_error
+        results[entry.task_row.pk] = result
+        contribution = contributions.get(entry.task_row.pk)
+        progress, problems = entry.progress.strip(), entry.problems.strip()
+        if result.ok and _differs(contribution, result, funds, progress, problems):
+            changes.append(_Change(entry, result, contribution, funds, progress, problems))
+    if changes and all(result.ok for result in results.values()):
+        with transaction.atomic():
+            _write_sheet(
                 user=user,
-                contribution=contribution,
-                expected_version=entry.expected_version,
-                inputs=entry.inputs,
-                funds=entry.funds,
-                progress=entry.progress,
-                problems=entry.problems,
+                unit=unit,
+                reporting_month=reporting_month,
+                changes=changes,
+                submissions=submissions,
             )
-        if any(not result.ok for result in results.values()):
-            transaction.set_rollback(True)
     return results
+
+
+def _check_rows(unit, entries: list[SheetEntry]) -> None:
+    taking_part = set(
+        access.rows_of_unit(unit)
+        .filter(pk__in=[entry.task_row.pk for entry in entries])
+        .values_list("pk", flat=True)
+    )
+    for entry in entries:
+        task_row = entry.task_row
+        access.require(task_row.pk in taking_part, _("本单位不承担该项任务，不能填报。"))
+        if not access.leads_row(unit, task_row):
+            foreign = [item.indicator.name for item in entry.inputs if not item.indicator.is_additive]
+            access.require(
+                not foreign,
+                _("以下指标由牵头单位填报：%(names)s") % {"names": "、".join(foreign)},
+            )
+
+
+def _conflict(contribution_id: int | None) -> ConflictError:
+    current = (
+        Contribution.objects.select_related("updated_by").filter(pk=contribution_id).first()
+        if contribution_id
+        else None
+    )
+    when = current.updated_at if current else timezone.now()
+    return ConflictError(
+        _("保存冲突：%(who)s 已于 %(when)s 修改了这部分数据。您填写的内容仍保留在页面上，请核对后再次保存。")
+        % {
+            "who": (current.updated_by if current else None) or _("其他用户"),
+            "when": timezone.localtime(when).strftime("%H:%M:%S"),
+        }
+    )
+
+
+def _write_sheet(*, user, unit, reporting_month, changes: list[_Change], submissions: dict) -> None:
+    """Write the changed rows of a form, inside the caller's transaction."""
+    for change in changes:
+        task_row = change.entry.task_row
+        if task_row.pk not in submissions:  # the first save of the row this month, by any unit
+            submissions[task_row.pk] = open_submission(reporting_month=reporting_month, task_row=task_row)
+        submission = submissions[task_row.pk]
+        submission.reporting_month, submission.task_row = reporting_month, task_row
+    # The submissions' locks, then the versions of the unit's own parts, then the writes: a
+    # concurrent submit, approval or second editor cannot slip in between.
+    if not _hold_open([submissions[change.entry.task_row.pk].pk for change in changes]):
+        raise LockedError(LOCKED_MESSAGE)
+    stored = [change for change in changes if change.contribution is not None]
+    versions = dict(
+        Contribution.objects.select_for_update()
+        .filter(pk__in=[change.contribution.pk for change in stored])
+        .values_list("pk", "version")
+    )
+    for change in stored:
+        if versions.get(change.contribution.pk) != change.entry.expected_version:
+            raise _conflict(change.contribution.pk)
+    if any(change.contribution is None and change.entry.expected_version for change in changes):
+        raise _conflict(None)  # the page showed a part that is no longer there
+
+    now = timezone.now()
+    before = {change.contribution.pk: tracked_values(change.contribution) for change in stored}
+    created, updated = [], []
+    for change in changes:
+        submission = submissions[change.entry.task_row.pk]
+        contribution = change.contribution or Contribution(submission=submission, unit=unit, version=0)
+        contribution.submission = submission
+        contribution.unit = unit
+        contribution.funds_invested, contribution.progress, contribution.problems = (
+            change.funds,
+            change.progress,
+            change.problems,
+        )
+        contribution.version = change.entry.expected_version + 1
+        contribution.updated_by, contribution.updated_at = user, now
+        contribution._change_reason = _change_reason(submission)
+        (updated if contribution.pk else created).append(contribution)
+        change.contribution = contribution
+    if created:
+        try:
+            # A savepoint: another tab of the same unit may have created the same part meanwhile.
+            with transaction.atomic():
+                Contribution.objects.bulk_create(created)
+        except IntegrityError:
+            raise _conflict(None) from None
+    if updated:
+        Contribution.objects.bulk_update(
+            updated, ["funds_invested", "progress", "problems", "version", "updated_by", "updated_at"]
+        )
+    history = _bulk_history(Contribution, created, user=user) + _bulk_history(
+        Contribution, updated, user=user, before=before
+    )
+
+    new_figures, changed_figures, figures_before = [], [], {}
+    for change in changes:
+        contribution = change.contribution
+        reason = contribution._change_reason
+        existing = (
+            {figure.indicator_id: figure for figure in contribution.figures.all()}
+            if contribution.pk in before
+            else {}
+        )
+        for clean in change.result.figures:
+            figure = existing.get(clean.indicator.pk)
+            if figure is not None and (figure.value, figure.stage, figure.explanation) == (
+                clean.value,
+                clean.stage,
+                clean.explanation,
+            ):
+                continue
+            if figure is None:
+                figure = Figure(contribution=contribution, indicator=clean.indicator)
+                new_figures.append(figure)
+            else:
+                figure.contribution = contribution
+                figures_before[figure.pk] = tracked_values(figure)
+                changed_figures.append(figure)
+            figure.value, figure.stage, figure.explanation = clean.value, clean.stage, clean.explanation
+            figure._change_reason = reason
+    Figure.objects.bulk_create(new_figures)
+    if changed_figures:
+        Figure.objects.bulk_update(changed_figures, ["value", "stage", "explanation"])
+    history += _bulk_history(Figure, new_figures, user=user)
+    history += _bulk_history(Figure, changed_figures, user=user, before=figures_before)
+    record_bulk_history(history, user=user)
+
+
+def _change_reason(submission: Submission) -> str:
+    # A correction after a return or reopening carries the reviewer's reason into the history.
+    if submission.status == Submission.Status.RETURNED and submission.return_reason:
+        return _("退回后更正：%(reason)s") % {"reason": submission.return_reason}
+    return _("月度填报")
+
+
+def _bulk_history(model, objects: list, *, user, before: dict | None = None) -> list[tuple]:
+    """History rows for objects written in bulk, with what `record_bulk_history` needs."""
+    if not objects:
+        return []
+    for item in objects:
+        item._history_user = user
+    rows = model.history.bulk_history_create(objects, update=before is not None, default_user=user)
+    return [
+        (item, row, before[item.pk] if before is not None else None)
+        for item, row in zip(objects, rows, strict=True)
+    ]
 
 
 def _log(
