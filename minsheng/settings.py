@@ -241,6 +241,9 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 2000)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 30 * MB)
 IMPORT_MAX_ZIP_PARTS = 200
 IMPORT_MAX_COMPRESSION_RATIO = 100
+# Where an upload waits between preview and confirmation; empty: the system's temporary directory.
+# With several app servers, a directory they all mount, so a confirmation may reach any of them.
+IMPORT_PENDING_DIR = os.environ.get("IMPORT_PENDING_DIR", "").strip() or None
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "reporting:home"

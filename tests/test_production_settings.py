@@ -51,6 +51,7 @@ NAMES = [
     "DATA_UPLOAD_MAX_MEMORY_SIZE",
     "FILE_UPLOAD_MAX_MEMORY_SIZE",
     "IMPORT_MAX_UPLOAD_BYTES",
+    "IMPORT_PENDING_DIR",
 ]
 
 
@@ -98,6 +99,12 @@ def test_it_caps_uploads():
     assert values["DATA_UPLOAD_MAX_MEMORY_SIZE"] == 5 * 1024 * 1024
     assert values["FILE_UPLOAD_MAX_MEMORY_SIZE"] == 2 * 1024 * 1024
     assert values["IMPORT_MAX_UPLOAD_BYTES"] == 5 * 1024 * 1024
+
+
+def test_it_keeps_uploads_awaiting_confirmation_where_the_environment_says():
+    assert production_settings()["IMPORT_PENDING_DIR"] is None  # the system's temporary directory
+    shared = production_settings(IMPORT_PENDING_DIR="/srv/shared/minsheng-imports")
+    assert shared["IMPORT_PENDING_DIR"] == "/srv/shared/minsheng-imports"
 
 
 def test_it_refuses_to_start_with_the_default_secret_key():
