@@ -186,7 +186,10 @@ def entry_sheet(*, unit: Unit, reporting_month: ReportingMonth) -> list[EntryRow
         .filter(project__tier__plan_year_id=reporting_month.plan_year_id)
         .select_related("project__tier", "lead_unit", "leader")
         .prefetch_related(
-            "parties", Prefetch("indicators", queryset=Indicator.objects.select_related("parent"))
+            "parties",
+            # Within one row the plan order is the position; ordering by it alone spares the
+            # joins up to the tier that the model's default ordering needs.
+            Prefetch("indicators", queryset=Indicator.objects.select_related("parent").order_by("position")),
         )
         .order_by("project__tier__position", "project__number", "position")
     )

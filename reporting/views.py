@@ -42,35 +42,70 @@ def home(request):
 
 
 def _chosen_month(request) -> ReportingMonth:
-    years = PlanYear.objects.order_by("-year")
     today = timezone.localdate()
     requested = request.GET.get("year", "")
     year = int(requested) if requested.isdigit() and len(requested) == 4 else today.year
+    month = request.GET.get("month", "")
+    month = int(month) if month.isdigit() and 1 <= int(month) <= 12 else None
+    if month is not None:
+        # The usual case, a year and month whose rows exist: one query instead of four.
+        months = ReportingMonth.objects.select_related("plan_year")
+        found = months.filter(plan_year__year=year, month=month).first()
+        if found is not None:
+            return found
+    years = PlanYear.objects.order_by("-year")
     plan_year = years.filter(year=year).first() or years.first()
     if plan_year is None:
         raise PermissionDenied(_("系统中还没有方案年度，请先载入方案。"))
     ensure_reporting_months(plan_year=plan_year)
-    month = request.GET.get("month", "")
-    if month.isdigit() and 1 <= int(month) <= 12:
-        return ReportingMonth.objects.select_related("plan_year").get(plan_year=plan_year, month=int(month))
+    if month is not None:
+        return ReportingMonth.objects.select_related("plan_year").get(plan_year=plan_year, month=month)
     return current_reporting_month(plan_year=plan_year, today=today).reporting_month
 
 
+def _field_texts() -> dict:
+    """The words that depend only on an indicator's kind, translated once per page."""
+    milestone = Indicator.Kind.MILESTONE
+    hints = {
+        Indicator.Kind.QUANTITY: _("填累计完成数"),
+        Indicator.Kind.SUBSET: _("填累计完成数"),
+        Indicator.Kind.STANDARD: _("填当前标准"),
+        Indicator.Kind.RATIO: _("填当前比率"),
+    }
+    return {
+        kind: {
+            "control": "stage" if kind == milestone else "value",
+            "hint": hints.get(kind, ""),
+            "placeholder": _("进展简述") if kind == milestone else _("说明（累计数减少等情况必填）"),
+        }
+        for kind in Indicator.Kind.values
+    }
+
+
 def _sheet_rows(sheet, data=None, results=None):
-    """Values to show in the form: what was posted when re-rendering, else what is stored."""
+    """Values to show in the form: what was posted when re-rendering, else what is stored.
+
+    Everything the template would otherwise work out per field (labels, hints, the stage
+    options, whether the row is locked) is settled here, once, so the page renders quickly.
+    """
     rows = []
     first_error_seen = False
+    texts = _field_texts()
+    stages = [(str(value), label) for value, label in Indicator.Stage.choices]
     for row in sheet:
         row_id = row.task_row.pk
         result = (results or {}).get(row_id)
         contribution = row.contribution
+        is_open = row.is_open
+        reposted = data is not None and is_open
         indicators = []
         for indicator in row.indicators:
             figure = row.figures.get(indicator.pk)
-            if data is not None and row.is_open:
-                value = data.get(field_name(row_id, "value", indicator.pk), "")
-                stage = data.get(field_name(row_id, "stage", indicator.pk), "")
-                explanation = data.get(field_name(row_id, "explanation", indicator.pk), "")
+            prefix = field_name(row_id, "", indicator.pk)
+            if reposted:
+                value = data.get(f"{prefix}value", "")
+                stage = data.get(f"{prefix}stage", "")
+                explanation = data.get(f"{prefix}explanation", "")
             else:
                 value = indicator.format_number(figure.value) if figure else ""
                 stage = str(figure.stage) if figure and figure.stage is not None else ""
@@ -78,9 +113,21 @@ def _sheet_rows(sheet, data=None, results=None):
             previous = row.previous.get(indicator.pk)
             is_first_error = bool(result and indicator.pk in result.errors and not first_error_seen)
             first_error_seen = first_error_seen or is_first_error
+            kind_texts = texts.get(indicator.kind, texts[Indicator.Kind.QUANTITY])
+            is_milestone = indicator.kind == Indicator.Kind.MILESTONE
             indicators.append(
                 {
                     "indicator": indicator,
+                    "name": indicator.name,
+                    "measure": indicator.measure,
+                    "target": indicator.target_display,
+                    "is_milestone": is_milestone,
+                    "control": kind_texts["control"],
+                    "hint": kind_texts["hint"],
+                    "placeholder": kind_texts["placeholder"],
+                    "options": [(option, label, option == stage) for option, label in stages]
+                    if is_milestone
+                    else (),
                     "value": value,
                     "stage": stage,
                     "explanation": explanation,
@@ -96,16 +143,33 @@ def _sheet_rows(sheet, data=None, results=None):
                     "error": result.errors.get(indicator.pk) if result else None,
                     "first_error": is_first_error,
                     "warning": result.warnings.get(indicator.pk) if result else None,
-                    "prefix": field_name(row_id, "", indicator.pk),
+                    "prefix": prefix,
                 }
             )
 
-        def posted_or(name, stored, row_id=row_id, is_open=row.is_open):
-            return data.get(field_name(row_id, name), "") if data is not None and is_open else stored
+        def posted_or(name, stored, row_id=row_id, reposted=reposted):
+            return data.get(field_name(row_id, name), "") if reposted else stored
 
+        task_row = row.task_row
+        project = task_row.project
+        submission = row.submission
         rows.append(
             {
                 "row": row,
+                "row_id": row_id,
+                "heading": f"{project.tier.short_name} {project.number}. {project.title}",
+                "subtitle": task_row.title,
+                "lead_unit": task_row.lead_unit,
+                "is_lead": row.is_lead,
+                "is_open": is_open,
+                "status": row.status,
+                "status_display": row.status_display,
+                "return_reason": submission.return_reason
+                if submission and submission.status == Submission.Status.RETURNED
+                else None,
+                "missing": "、".join(indicator.name for indicator in row.missing) if is_open else "",
+                "review_url": reverse("reporting:review_detail", args=[submission.pk]) if submission else "",
+                "disabled": "" if is_open else " disabled",
                 "indicators": indicators,
                 "funds": posted_or(
                     "funds",
@@ -157,7 +221,6 @@ def monthly_entry(request):
         "rows": _sheet_rows(sheet, data, results),
         "missing_count": sum(1 for row in sheet if row.is_open and row.missing),
         "months": range(1, 13),
-        "stages": [(str(value), label) for value, label in Indicator.Stage.choices],
     }
     return render(request, "reporting/entry.html", context, status=status)
 
