@@ -220,13 +220,17 @@ def indicators(request):
 @dashboard_page
 def indicator_detail(request, pk: int):
     indicator = get_object_or_404(
-        Indicator.objects.select_related("task_row__project__tier__plan_year", "task_row__lead_unit"), pk=pk
+        Indicator.objects.select_related(
+            "task_row__project__tier__plan_year", "task_row__lead_unit", "task_row__leader", "parent"
+        ),
+        pk=pk,
     )
     plan_year = indicator.task_row.project.tier.plan_year
     # This indicator's line only: judging the whole year for one line grew with the plan's size.
-    the_board = board(plan_year=plan_year, month=_month(request), indicator_ids=[pk])
+    the_board = board(plan_year=plan_year, month=_month(request), indicators=[indicator])
     (line,) = the_board.lines
-    points = indicator_months(indicator=line.indicator, basis=the_board.basis)
+    # The month by month figures reuse what the board loaded for this indicator.
+    points = indicator_months(indicator=line.indicator, basis=the_board.basis, year=the_board.year)
     return _render(
         request,
         "reporting/dashboard_indicator.html",

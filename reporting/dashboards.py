@@ -426,6 +426,8 @@ class Board:
     basis: Basis
     lines: list[Line]
     tiers: list[Tier]
+    # What the lines were judged from, for a page that shows more of the same indicators.
+    year: _Year | None = field(default=None, repr=False)
 
     def overall(self) -> Tally:
         return tally(self.lines, key="", label=gettext("合计"))
@@ -489,13 +491,18 @@ class Board:
         return lines
 
 
-def _submission_states(plan_year: PlanYear) -> dict[tuple[int, int], tuple[int, str]]:
-    """(task row id, month) → (submission id, status), in one query."""
+def _submission_states(
+    plan_year: PlanYear, task_row_ids: list[int] | None = None
+) -> dict[tuple[int, int], tuple[int, str]]:
+    """(task row id, month) → (submission id, status), in one query; only those rows if given."""
+    submissions = Submission.objects.filter(reporting_month__plan_year=plan_year)
+    if task_row_ids is not None:
+        submissions = submissions.filter(task_row_id__in=task_row_ids)
     return {
         (row_id, month): (pk, status)
-        for pk, row_id, month, status in Submission.objects.filter(reporting_month__plan_year=plan_year)
-        .order_by()
-        .values_list("pk", "task_row_id", "reporting_month__month", "status")
+        for pk, row_id, month, status in submissions.order_by().values_list(
+            "pk", "task_row_id", "reporting_month__month", "status"
+        )
     }
 
 
@@ -519,6 +526,7 @@ class _Year:
     totals: dict[tuple[int, int], Total]
     states: dict[tuple[int, int], tuple[int, str]]
     adjusted: dict[int, list[TargetStep]]  # indicator id → plan target, then approved adjustments
+    with_figures: bool = True  # False: no month to show, figures and states were not loaded
 
     def state(self, indicator: Indicator, month: int) -> tuple[int | None, str]:
         return self.states.get((indicator.task_row_id, month), (None, ""))
@@ -566,30 +574,59 @@ class _Year:
 
 
 def _load_year(
-    plan_year: PlanYear, limits: Thresholds, *, with_figures: bool, indicator_ids: list[int] | None = None
+    plan_year: PlanYear,
+    limits: Thresholds,
+    *,
+    with_figures: bool,
+    indicator_ids: list[int] | None = None,
+    task_row_ids: list[int] | None = None,
 ) -> _Year:
-    """Three queries with figures (two grouped sums and the submission states), plus one for targets."""
+    """Three queries with figures (two grouped sums and the submission states), plus one for targets.
+
+    With `indicator_ids` (and their `task_row_ids`), only their figures and their rows' states.
+    """
     adjusted = {indicator.pk: steps for indicator, steps in target_history(plan_year=plan_year).items()}
     if not with_figures:
-        return _Year(plan_year, limits, {}, {}, adjusted)
+        return _Year(plan_year, limits, {}, {}, adjusted, with_figures=False)
     totals = year_totals(plan_year=plan_year, statuses=REVIEWED, indicator_ids=indicator_ids)
-    return _Year(plan_year, limits, totals, _submission_states(plan_year), adjusted)
+    return _Year(plan_year, limits, totals, _submission_states(plan_year, task_row_ids), adjusted)
 
 
-def board(*, plan_year: PlanYear, month: int | None = None, indicator_ids: list[int] | None = None) -> Board:
+def board(
+    *,
+    plan_year: PlanYear,
+    month: int | None = None,
+    indicator_ids: list[int] | None = None,
+    indicators: list[Indicator] | None = None,
+) -> Board:
     """Every indicator of the year judged for the month, with escalation; eight queries.
 
     With `indicator_ids`, only those indicators (the page of one indicator): the same lines for
     them, without summing and judging the whole year; `Line.order` is then their order among them.
+    With `indicators`, those already loaded (selected as `plan_indicators` does, in plan order),
+    one query fewer. Either way the board has no tiers (`tier_tallies` is for the whole year).
     """
     basis = dashboard_basis(plan_year=plan_year, month=month)
-    indicators = plan_indicators(plan_year)
-    if indicator_ids is not None:
-        indicators = indicators.filter(pk__in=indicator_ids)
-    indicators = list(indicators)
-    tiers = list(Tier.objects.filter(plan_year=plan_year).order_by("position"))
+    if indicators is not None:
+        indicator_ids = [indicator.pk for indicator in indicators]
+    elif indicator_ids is not None:
+        indicators = list(plan_indicators(plan_year).filter(pk__in=indicator_ids))
+    else:
+        indicators = list(plan_indicators(plan_year))
+    if indicator_ids is None:
+        tiers = list(Tier.objects.filter(plan_year=plan_year).order_by("position"))
+        task_row_ids = None
+    else:
+        tiers = []
+        task_row_ids = sorted({indicator.task_row_id for indicator in indicators})
     with_figures = basis.month is not None
-    year = _load_year(plan_year, basis.limits, with_figures=with_figures, indicator_ids=indicator_ids)
+    year = _load_year(
+        plan_year,
+        basis.limits,
+        with_figures=with_figures,
+        indicator_ids=indicator_ids,
+        task_row_ids=task_row_ids,
+    )
     month = basis.month or 1
     escalation_month = basis.escalation_month
     lines = []
@@ -611,7 +648,7 @@ def board(*, plan_year: PlanYear, month: int | None = None, indicator_ids: list[
             line.escalation_month = escalation_month
             line.behind_run = year.behind_run(indicator, escalation_month)
         lines.append(line)
-    return Board(basis, lines, tiers)
+    return Board(basis, lines, tiers, year)
 
 
 # --- timeliness --------------------------------------------------------------------------------
@@ -805,20 +842,21 @@ class MonthPoint:
         return Decimal(self.total.stage) if self.total.stage is not None else self.total.value
 
 
-def indicator_months(*, indicator: Indicator, basis: Basis) -> list[MonthPoint]:
-    """The indicator's reviewed figure, increment, target and judgement month by month; five queries."""
+def indicator_months(*, indicator: Indicator, basis: Basis, year: _Year | None = None) -> list[MonthPoint]:
+    """The indicator's reviewed figure, increment, target and judgement month by month; five queries.
+
+    Pass the `year` of a board whose lines include this indicator (`Board.year`) to reuse what
+    it loaded: then one query, for the funds.
+    """
     plan_year = basis.plan_year
-    adjusted = {item.pk: steps for item, steps in target_history(plan_year=plan_year).items()}
-    states = {
-        (indicator.task_row_id, month): (pk, status)
-        for pk, month, status in Submission.objects.filter(
-            reporting_month__plan_year=plan_year, task_row_id=indicator.task_row_id
+    if year is None or not year.with_figures:
+        year = _load_year(
+            plan_year,
+            basis.limits,
+            with_figures=True,
+            indicator_ids=[indicator.pk],
+            task_row_ids=[indicator.task_row_id],
         )
-        .order_by()
-        .values_list("pk", "reporting_month__month", "status")
-    }
-    totals = year_totals(plan_year=plan_year, statuses=REVIEWED, indicator_ids=[indicator.pk])
-    year = _Year(plan_year, basis.limits, totals, states, adjusted)
     funds = dict(
         Contribution.objects.filter(
             submission__reporting_month__plan_year=plan_year,
@@ -876,39 +914,60 @@ def _figure_text(indicator: Indicator, value, stage) -> str:
     return indicator.format_number(value) if value is not None else "—"
 
 
-def _person(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user else ""
+def _name(first_name: str | None, last_name: str | None, username: str | None) -> str:
+    """A user's full name, else the username, from the columns alone (no user: "")."""
+    if username is None:
+        return ""
+    return f"{first_name} {last_name}".strip() or username
 
 
 def corrections(*, indicator: Indicator, plan_year: PlanYear) -> list[Correction]:
-    """The history of corrections of an indicator's figures, newest first; two queries."""
+    """The history of corrections of an indicator's figures, newest first; two queries.
+
+    Every historical record of the indicator is read, most of them only to compare with the
+    next one: as plain columns, not model instances, which would cost far more than the query.
+    """
     records = (
         Figure.history.filter(
             indicator_id=indicator.pk, contribution__submission__reporting_month__plan_year=plan_year
         )
-        .select_related("history_user", "contribution__unit", "contribution__submission__reporting_month")
         .order_by("contribution_id", "history_date", "history_id")
+        .values_list(
+            "contribution_id",
+            "history_type",
+            "history_date",
+            "value",
+            "stage",
+            "history_change_reason",
+            "contribution__submission__first_submitted_at",
+            "contribution__submission__reporting_month__month",
+            "contribution__unit__name",
+            "history_user__first_name",
+            "history_user__last_name",
+            "history_user__username",
+        )
     )
     result, previous = [], None
     for record in records:
-        same = previous is not None and previous.contribution_id == record.contribution_id
-        submission = record.contribution.submission
+        contribution_id, history_type, history_date, value, stage, reason, first_submitted_at = record[:7]
         if (
-            same
-            and record.history_type == "~"
-            and (record.value, record.stage) != (previous.value, previous.stage)
-            and submission.first_submitted_at is not None
-            and record.history_date > submission.first_submitted_at
+            previous is not None
+            and previous[0] == contribution_id
+            and history_type == "~"
+            and (value, stage) != (previous[3], previous[4])
+            and first_submitted_at is not None
+            and history_date > first_submitted_at
         ):
+            month, unit_name, first_name, last_name, username = record[7:]
             result.append(
                 Correction(
-                    at=record.history_date,
-                    month=submission.reporting_month.month,
-                    what=gettext("%(unit)s修改数据") % {"unit": record.contribution.unit.name},
-                    who=_person(record.history_user),
-                    old=_figure_text(indicator, previous.value, previous.stage),
-                    new=_figure_text(indicator, record.value, record.stage),
-                    reason=record.history_change_reason or "",
+                    at=history_date,
+                    month=month,
+                    what=gettext("%(unit)s修改数据") % {"unit": unit_name},
+                    who=_name(first_name, last_name, username),
+                    old=_figure_text(indicator, previous[3], previous[4]),
+                    new=_figure_text(indicator, value, stage),
+                    reason=reason or "",
                 )
             )
         previous = record
