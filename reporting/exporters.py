@@ -27,8 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
-from projects.models import Indicator, PlanYear, TaskRow, TaskRowParty
-from projects.selectors import responsible_names
+from projects.models import Indicator, PlanYear, ResponsiblePerson, TaskRow, TaskRowParty
 from reporting.models import Submission
 from reporting.monthly import (
     MonthContext,
@@ -166,6 +165,7 @@ class _Merger:
     def __init__(self, sheet: Worksheet):
         self.sheet = sheet
         self._outcomes: dict[tuple, dict] = {}
+        self._scratch: Worksheet | None = None
 
     def merge(self, *, start_row: int, start_column: int, end_row: int, end_column: int) -> None:
         cells = self.sheet._cells
@@ -194,15 +194,20 @@ class _Merger:
     def _work_out(self, start: Cell, end: Cell | None, *, one_row: bool, one_column: bool) -> dict:
         # Three rows and three columns hold a cell on every combination of edges.
         last_row, last_column = (1 if one_row else 3), (1 if one_column else 3)
-        scratch = Worksheet(self.sheet.parent)
+        if self._scratch is None:
+            # In the workbook's style tables, but not one of its sheets.
+            self._scratch = Worksheet(self.sheet.parent)
+        scratch = self._scratch
+        scratch._cells.clear()
+        scratch.merged_cells.ranges.clear()
         scratch.cell(row=1, column=1)._style = copy(start._style)
         if end is not None:
             scratch.cell(row=last_row, column=last_column)._style = copy(end._style)
         scratch.merge_cells(start_row=1, start_column=1, end_row=last_row, end_column=last_column)
-        outcome = {}
-        for (row, column), cell in scratch._cells.items():
-            outcome[(row == 1, column == 1, column == last_column, row == last_row)] = cell._style
-        return outcome
+        return {
+            (row == 1, column == 1, column == last_column, row == last_row): cell._style
+            for (row, column), cell in scratch._cells.items()
+        }
 
 
 @dataclass
@@ -288,7 +293,9 @@ class ResponsibilityMatrixExporter(BaseExporter):
         The parties of each row come lead unit first, then co-leads, then responsible parties, as
         projects.selectors.row_parties gives them; a unit group names its collective 责任人.
         """
-        by_unit = responsible_names(plan_year=self.plan_year)
+        by_unit = dict(
+            ResponsiblePerson.objects.filter(plan_year=self.plan_year).values_list("unit_id", "person__name")
+        )
         parties: dict[int, list[tuple[bool, str, str]]] = {}
         for row_id, role, unit_id, unit_name, group_name, group_title in (
             TaskRowParty.objects.filter(task_row__project__tier__plan_year=self.plan_year)
