@@ -259,8 +259,12 @@ def _figure_totals(filters: MonthlyFilter, context: MonthContext) -> QuerySet:
 
     The figure of an indicator follows `reporting.progress.month_totals`: additive
     indicators sum every unit's figure, the others take the lead unit's.
+
+    A figure is always for an indicator of its submission's task row, so the rows in scope and
+    their order are read from the submission's side: the month's few submissions lead the join
+    to their figures, instead of every month's figures of the indicators in scope being read.
     """
-    row = "indicator__task_row__"
+    row = "contribution__submission__task_row__"
     lead = Q(contribution__unit_id=F(f"{row}lead_unit_id"))
     return (
         Figure.objects.filter(
