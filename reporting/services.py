@@ -275,12 +275,12 @@ def _conflict(contribution_id: int | None) -> ConflictError:
 
 def _write_sheet(*, user, unit, reporting_month, changes: list[_Change], submissions: dict) -> None:
     """Write the changed rows of a form, inside the caller's transaction."""
-    for change in changes:
-        task_row = change.entry.task_row
-        if task_row.pk not in submissions:  # the first save of the row this month, by any unit
-            submissions[task_row.pk] = open_submission(reporting_month=reporting_month, task_row=task_row)
-        submission = submissions[task_row.pk]
-        submission.reporting_month, submission.task_row = reporting_month, task_row
+    _open_submissions(
+        user=user,
+        reporting_month=reporting_month,
+        task_rows=[change.entry.task_row for change in changes],
+        submissions=submissions,
+    )
     # The submissions' locks, then the versions of the unit's own parts, then the writes: a
     # concurrent submit, approval or second editor cannot slip in between.
     if not _hold_open([submissions[change.entry.task_row.pk].pk for change in changes]):
@@ -362,6 +362,27 @@ def _write_sheet(*, user, unit, reporting_month, changes: list[_Change], submiss
     history += _bulk_history(Figure, new_figures, user=user)
     history += _bulk_history(Figure, changed_figures, user=user, before=figures_before)
     record_bulk_history(history, user=user)
+
+
+def _open_submissions(*, user, reporting_month, task_rows: list, submissions: dict) -> None:
+    """Create the submissions not there yet (the first save of a row this month, by any unit)."""
+    missing = sorted((row for row in task_rows if row.pk not in submissions), key=lambda row: row.pk)
+    if missing:
+        try:
+            # A savepoint: another unit's first save of the same rows may be creating them too.
+            with transaction.atomic():
+                created = Submission.objects.bulk_create(
+                    [Submission(reporting_month=reporting_month, task_row=row) for row in missing]
+                )
+        except IntegrityError:
+            for row in missing:  # then one by one, taking those the other unit made
+                submissions[row.pk] = open_submission(reporting_month=reporting_month, task_row=row)
+        else:
+            submissions.update((item.task_row_id, item) for item in created)
+            record_bulk_history(_bulk_history(Submission, created, user=user), user=user)
+    for row in task_rows:
+        submission = submissions[row.pk]
+        submission.reporting_month, submission.task_row = reporting_month, row
 
 
 def _change_reason(submission: Submission) -> str:

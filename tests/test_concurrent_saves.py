@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 
 from reporting import services
-from reporting.models import Figure
+from reporting.models import Figure, Submission
 from reporting.validation import FigureInput
 from tests.roles import (  # noqa: F401 - fixtures
     EMPLOYMENT,
@@ -69,3 +69,44 @@ def test_two_units_save_parts_of_one_row_without_waiting(
     assert waited < HOLD_SECONDS / 2  # not queued behind the lead unit's open transaction
     assert Figure.objects.get(contribution=lead, indicator__name=EMPLOYMENT).value == 150
     assert Figure.objects.get(contribution=part, indicator__name=EMPLOYMENT).value == 35
+
+
+def test_two_units_first_saves_of_a_row_both_keep_their_figures(
+    renshe_liaison, township_liaison, employment_row, march, monkeypatch
+):
+    # Neither unit has saved the row this month: both saves create its submission at once.
+    original = services._hold_open
+
+    def held(submission_ids):
+        opened = original(submission_ids)
+        if getattr(connection, "hold_it", False):
+            time.sleep(HOLD_SECONDS)  # the first save keeps the new submission uncommitted a while
+        return opened
+
+    monkeypatch.setattr(services, "_hold_open", held)
+
+    def save(user, value, *, hold=False):
+        def run():
+            connection.hold_it = hold
+            if not hold:
+                time.sleep(HOLD_SECONDS / 5)  # the lead unit's save creates the submission first
+            entry = services.SheetEntry(
+                task_row=employment_row,
+                expected_version=0,
+                inputs=[FigureInput(indicator=indicator(employment_row, EMPLOYMENT), raw_value=value)],
+            )
+            unit = user.membership.unit
+            return services.save_month_sheet(user=user, unit=unit, reporting_month=march, entries=[entry])
+
+        return run
+
+    (first, _, _), (second, _, _) = race(save(renshe_liaison, "150", hold=True), save(township_liaison, "35"))
+
+    assert first == "ok" and second == "ok"
+    submission = Submission.objects.get(reporting_month=march, task_row=employment_row)
+    assert submission.history.filter(history_type="+").count() == 1
+    values = Figure.objects.filter(contribution__submission=submission, indicator__name=EMPLOYMENT)
+    assert sorted(values.values_list("contribution__unit__name", "value")) == [
+        ("县人社局", 150),
+        (township_liaison.membership.unit.name, 35),
+    ]
