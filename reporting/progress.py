@@ -190,8 +190,11 @@ def _aggregate(figures, *, keys: list[str]) -> list[tuple[tuple, Total]]:
         .annotate(total=Sum("value"))
         .order_by()
     )
+    # The few non-additive indicators, as a subquery: the database then looks up their figures
+    # by indicator instead of joining every figure of the year to its indicator to exclude it.
+    others = Indicator.objects.exclude(kind__in=ADDITIVE_KINDS).values("pk")
     lead_figures = (
-        figures.exclude(indicator__kind__in=ADDITIVE_KINDS)
+        figures.filter(indicator_id__in=others)
         .filter(contribution__unit_id=F("indicator__task_row__lead_unit_id"))
         .values(*keys)
         .annotate(value=Max("value"), stage=Max("stage"))
