@@ -8,7 +8,9 @@ from projects.models import Indicator, Project, TaskRow, Unit
 from projects.services import copy_plan_year
 from reporting.deadlines import ensure_reporting_months
 from reporting.demo import create_demo_accounts, create_demo_figures
+from reporting.forms import field_name
 from reporting.models import Contribution, Figure, Submission
+from reporting.selectors import entry_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +66,40 @@ def test_it_keeps_page_queries_flat_as_data_grows(client, users, plan_2023, user
     copy_plan_year(source=plan_2023, year=2024)
     large = count_queries(client, url)
     assert large == small
+
+
+def whole_form(user, month) -> dict:
+    """Every open field of the unit's monthly form filled, each figure explained."""
+    data = {}
+    for row in entry_sheet(unit=user.membership.unit, reporting_month=month):
+        if not row.is_open:
+            continue
+        data[field_name(row.task_row.pk, "version")] = str(row.version)
+        data[field_name(row.task_row.pk, "progress")] = "按计划推进。"
+        for item in row.indicators:
+            data[field_name(row.task_row.pk, "explanation", item.pk)] = "口径调整"
+            if item.kind == Indicator.Kind.MILESTONE:
+                data[field_name(row.task_row.pk, "stage", item.pk)] = "1"
+            else:
+                data[field_name(row.task_row.pk, "value", item.pk)] = "0"
+    return data
+
+
+def count_save(client, user, month) -> int:
+    data = whole_form(user, month)
+    with CaptureQueriesContext(connection) as context:
+        response = client.post(f"/report/?year=2023&month={month.month}", data)
+    assert response.status_code == 302
+    assert Figure.objects.filter(contribution__submission__reporting_month=month).exists()
+    return len(context.captured_queries)
+
+
+def test_a_monthly_save_takes_the_same_queries_for_a_longer_form(client, users, plan_2023):
+    client.force_login(users["renshe"])
+    months = ensure_reporting_months(plan_year=plan_2023)
+    shorter = count_save(client, users["renshe"], months[2])
+    add_reported_rows(plan_2023, count=6)
+    longer = count_save(client, users["renshe"], months[3])
+    rows = len(entry_sheet(unit=users["renshe"].membership.unit, reporting_month=months[3]))
+    assert rows >= 10  # six rows more than the first form, every one of them saved
+    assert longer == shorter
