@@ -15,6 +15,7 @@ from reporting.dashboards import NO_LEADER, Punctuality, board, dashboard_basis,
 from reporting.deadlines import ensure_reporting_months, month_schedule
 from reporting.models import Contribution, Figure, ReviewEvent, StatusRule, Submission
 from reporting.progress import Status
+from reporting.validation import FigureInput
 from tests.roles import (  # noqa: F401 - fixtures
     ROLE_FIXTURES,
     client_for,
@@ -471,6 +472,28 @@ def test_it_links_every_tally_to_the_indicators_behind_it(plan_2023, leader_user
             query = f"year=2023&month=8&tier={tally.key}&status={status}"
             response = client.get(f"{reverse('reporting:dashboard_indicators')}?{query}")
             assert response.context["counted"] == count, (tally.label, status)
+
+
+def test_it_names_who_corrected_a_figure_and_why(plan_2023, office_user, renshe_liaison, leader_user):
+    put(plan_2023, 7, {EMPLOYMENT: 2500, TRAINING: 1200, STARTUP: 300})
+    july = Submission.objects.get(task_row=item(EMPLOYMENT).task_row, reporting_month__month=7)
+    services.reopen(user=office_user, submission_id=july.pk, reason="口径有误")
+    renshe_liaison.first_name, renshe_liaison.last_name = "王", "联络员"
+    renshe_liaison.save()
+    contribution = Contribution.objects.get(submission=july)
+    result = services.save_contribution(
+        user=renshe_liaison,
+        contribution=contribution,
+        expected_version=contribution.version,
+        inputs=[FigureInput(indicator=item(EMPLOYMENT), raw_value="2400", explanation="口径更正")],
+    )
+    assert result.ok, result.errors
+
+    response = client_for(leader_user).get(page_url("dashboard_indicator", plan_2023))
+
+    [correction] = [entry for entry in response.context["corrections"] if entry.old]
+    assert (correction.old, correction.new, correction.who) == ("2500", "2400", "王 联络员")
+    assert correction.reason == "退回后更正：口径有误"
 
 
 def test_it_shows_the_months_and_corrections_of_an_indicator(
