@@ -567,6 +567,7 @@ class _SheetWriter:
         self.spec = spec
         self.sheet = workbook.create_sheet(spec.title)
         self._styles: dict[tuple, object] = {}
+        self._header_style: StyleArray | None = None
 
     def write(self) -> None:
         spec, sheet = self.spec, self.sheet
@@ -602,10 +603,14 @@ class _SheetWriter:
         return cell
 
     def _header(self, text: str) -> WriteOnlyCell:
-        cell = self._styled(text, font=HEADER_FONT)
-        cell.fill = HEADER_FILL
-        cell.alignment = CENTRED
-        cell.border = BORDER
+        cell = self._styled(text)
+        if self._header_style is None:
+            self._header_style = prepared_style(
+                self.sheet, font=HEADER_FONT, fill=HEADER_FILL, alignment=CENTRED, border=BORDER
+            )
+        quoted = cell.quotePrefix
+        cell._style = copy(self._header_style)
+        cell.quotePrefix = quoted
         return cell
 
     def _cell(self, value, column: Column):
