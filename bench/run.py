@@ -232,6 +232,13 @@ def child(argv: list[str]) -> None:
     from bench.measure import Bench
 
     call_command("migrate", verbosity=0)  # a cache made before a new migration catches up
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        # Planner statistics, as autovacuum keeps them on a production server: bulk-loaded tables
+        # have none until analysed, and a server may run with autovacuum off.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     only = set(filter(None, args.only.split(",")))
     print(json.dumps(Bench(size=args.size, quick=args.quick).run(only=only or None)))
 

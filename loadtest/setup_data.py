@@ -93,6 +93,11 @@ def main() -> None:
             make(f"lt_leader{index:02d}", Role.LEADER, person=person)
             accounts["leaders"].append({"username": f"lt_leader{index:02d}"})
     counts = fill_forwarded_months(plan_year=plan_year, months=range(1, MONTH), office=office, seed=args.seed)
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # statistics for the bulk-loaded tables, as autovacuum would keep
     args.accounts.parent.mkdir(parents=True, exist_ok=True)
     args.accounts.write_text(json.dumps(accounts, ensure_ascii=False, indent=1), encoding="utf-8")
     args.accounts.chmod(0o600)

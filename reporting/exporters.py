@@ -257,7 +257,7 @@ def _shown_text(value) -> str:
     return "".join(str(part) for part in value) if isinstance(value, CellRichText) else str(value)
 
 
-# The matrix's task rows in plan order, as plain values (the fields of projects.selectors.matrix_rows).
+# The matrix's task rows in plan order, as plain values.
 _MATRIX_ROW_FIELDS = (
     "pk",
     "project_id",
@@ -290,8 +290,8 @@ class ResponsibilityMatrixExporter(BaseExporter):
     def lines(self) -> list[_MatrixLine]:
         """Three queries, read as plain values: the task rows, their parties and the year's 责任人.
 
-        The parties of each row come lead unit first, then co-leads, then responsible parties, as
-        projects.selectors.row_parties gives them; a unit group names its collective 责任人.
+        The parties of each row come lead unit first, then co-leads, then responsible parties (the
+        order the plan names them in); a unit group names its collective 责任人.
         """
         by_unit = dict(
             ResponsiblePerson.objects.filter(plan_year=self.plan_year).values_list("unit_id", "person__name")
