@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from projects.models import Indicator, TaskRow, Unit
+from projects.models import Indicator, TaskRow, TaskRowParty, Unit
 from reporting.models import Contribution, Figure, ReportingMonth, ReviewEvent, Submission
 
 
@@ -186,9 +186,9 @@ def entry_sheet(*, unit: Unit, reporting_month: ReportingMonth) -> list[EntryRow
         .filter(project__tier__plan_year_id=reporting_month.plan_year_id)
         .select_related("project__tier", "lead_unit", "leader")
         .prefetch_related(
-            "parties",
             # Within one row the plan order is the position; ordering by it alone spares the
-            # joins up to the tier that the model's default ordering needs.
+            # joins up to the tier that the models' default orderings need.
+            Prefetch("parties", queryset=TaskRowParty.objects.order_by("role", "position")),
             Prefetch("indicators", queryset=Indicator.objects.select_related("parent").order_by("position")),
         )
         .order_by("project__tier__position", "project__number", "position")
@@ -197,7 +197,7 @@ def entry_sheet(*, unit: Unit, reporting_month: ReportingMonth) -> list[EntryRow
         item.task_row_id: item
         for item in Submission.objects.filter(
             reporting_month=reporting_month, task_row__in=[r.pk for r in rows]
-        )
+        ).order_by()  # keyed by row: the default ordering's joins would buy nothing
     }
     contributions = {
         item.submission.task_row_id: item
