@@ -194,7 +194,7 @@ def save_month_sheet(*, user, unit, reporting_month: ReportingMonth, entries: li
     prefetch_related_objects([reporting_month], "plan_year")
     submissions = {
         item.task_row_id: item
-        for item in Submission.objects.filter(reporting_month=reporting_month, task_row__in=rows)
+        for item in Submission.objects.filter(reporting_month=reporting_month, task_row__in=rows).order_by()
     }
     contributions = {
         item.submission.task_row_id: item
