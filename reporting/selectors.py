@@ -242,7 +242,7 @@ def late_and_missing(*, reporting_month: ReportingMonth) -> dict[str, list]:
         item.task_row_id: item
         for item in Submission.objects.filter(
             reporting_month=reporting_month, first_submitted_at__isnull=False
-        )
+        ).order_by()  # keyed by row
     }
     missing = [row for row in rows if row.pk not in submitted]
     late = [
