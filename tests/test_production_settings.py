@@ -107,6 +107,17 @@ def test_it_keeps_uploads_awaiting_confirmation_where_the_environment_says():
     assert shared["IMPORT_PENDING_DIR"] == "/srv/shared/minsheng-imports"
 
 
+@pytest.mark.parametrize("module", ["minsheng.wsgi", "minsheng.asgi"])
+def test_the_application_leaves_no_database_connection_open_for_forked_workers(module, tmp_path):
+    # gunicorn --preload loads the application once, then forks: an open connection would be shared.
+    env = {**PRODUCTION_ENV, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    assert run("manage.py", "migrate", "--noinput", "-v", "0", env=env).returncode == 0
+    code = f"import {module}; from django.db import connection; print(connection.connection is None)"
+    result = run("-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
+
+
 def test_it_refuses_to_start_with_the_default_secret_key():
     env = dict(PRODUCTION_ENV)
     env.pop("SECRET_KEY")
