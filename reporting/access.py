@@ -23,7 +23,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from projects.models import TaskRow, Unit, UnitGroup
-from reporting.models import Contribution, Membership, Role, Submission
+from reporting.models import Membership, Role, Submission
 
 READ_ALL_ROLES = {Role.OFFICE, Role.STATISTICS, Role.LEADER}
 ADMIN_ROLES = {Role.SYSADMIN, Role.SECURITY, Role.AUDITOR}
@@ -99,18 +99,6 @@ def leads_row(unit: Unit | None, task_row: TaskRow) -> bool:
 
 def can_read_figures(user) -> bool:
     return role_of(user) in READ_ALL_ROLES | {Role.LIAISON}
-
-
-def owns_contribution(user, contribution: Contribution) -> bool:
-    unit = unit_of(user)
-    return unit is not None and contribution.unit_id == unit.pk
-
-
-def can_edit_contribution(user, contribution: Contribution) -> bool:
-    return owns_contribution(user, contribution) and contribution.submission.status in (
-        Submission.Status.DRAFT,
-        Submission.Status.RETURNED,
-    )
 
 
 def can_submit(user, submission: Submission) -> bool:
