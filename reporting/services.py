@@ -249,6 +249,11 @@ def _check_rows(unit, entries: list[SheetEntry]) -> None:
     for entry in entries:
         task_row = entry.task_row
         access.require(task_row.pk in taking_part, _("本单位不承担该项任务，不能填报。"))
+        # Reports and dashboards count a figure under its submission's row: it must be that row's.
+        strays = [item.indicator.name for item in entry.inputs if item.indicator.task_row_id != task_row.pk]
+        access.require(
+            not strays, _("以下指标不属于该项任务，不能在此填报：%(names)s") % {"names": "、".join(strays)}
+        )
         if not access.leads_row(unit, task_row):
             foreign = [item.indicator.name for item in entry.inputs if not item.indicator.is_additive]
             access.require(

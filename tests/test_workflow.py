@@ -11,6 +11,7 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from projects.models import Indicator
 from reporting import services
 from reporting.models import Contribution, Figure, ReviewEvent, Submission
 from reporting.selectors import changes_since_last_review, returned_count, review_queue, submission_totals
@@ -662,3 +663,24 @@ def test_it_refuses_a_township_figure_for_a_non_additive_indicator(township_liai
         save_figures(township_liaison, allowance, march, {"城乡低保标准": "9999"})
 
     assert not Figure.objects.filter(indicator__name="城乡低保标准").exists()
+
+
+def test_it_refuses_an_indicator_of_another_row_and_writes_nothing(renshe_liaison, employment_row, march):
+    contribution = fill_employment(renshe_liaison, employment_row, march, employment="100")
+    other = Indicator.objects.filter(task_row__lead_unit=employment_row.lead_unit).exclude(
+        task_row=employment_row
+    )[0]
+
+    with pytest.raises(PermissionDenied, match="不属于该项任务"):
+        services.save_contribution(
+            user=renshe_liaison,
+            contribution=contribution,
+            expected_version=contribution.version,
+            inputs=[
+                FigureInput(indicator=indicator(employment_row, EMPLOYMENT), raw_value="120"),
+                FigureInput(indicator=other, raw_value="5"),
+            ],
+        )
+
+    assert _value(employment_row, EMPLOYMENT) == 100
+    assert not Figure.objects.filter(indicator=other).exists()
