@@ -245,6 +245,27 @@ IMPORT_MAX_COMPRESSION_RATIO = 100
 # With several app servers, a directory they all mount, so a confirmation may reach any of them.
 IMPORT_PENDING_DIR = os.environ.get("IMPORT_PENDING_DIR", "").strip() or None
 
+# Cached dashboard pages, keyed on a token that every write renews (ops/data_version.py). Every
+# application process must see the same cache: files under CACHE_DIR, on a directory that all
+# servers mount when there are several (README: 性能与部署). PAGE_CACHE_SECONDS=0 turns caching off.
+CACHE_DIR = Path(os.environ.get("CACHE_DIR", "").strip() or BASE_DIR / "var" / "cache")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": CACHE_DIR / "pages",
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 1000)},
+    },
+    # One entry, read by every cached page and renewed by every write: its own directory keeps
+    # both cheap (the file cache lists its directory on every write).
+    "data_version": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": CACHE_DIR / "data-version",
+        "TIMEOUT": None,
+    },
+}
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "reporting:home"
 LOGOUT_REDIRECT_URL = "login"

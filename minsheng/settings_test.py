@@ -22,3 +22,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Each test starts from an empty cache (tests/conftest.py); nothing is written to disk.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+    "data_version": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "data-version"},
+}

@@ -6,9 +6,11 @@ from the geometry computed here.
 """
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -24,7 +26,7 @@ from django.views.decorators.http import require_GET
 
 from audit.services import record_export
 from projects.models import Indicator, Person, PlanYear, Tier, Unit
-from reporting import access
+from reporting import access, page_cache
 from reporting.dashboard_exports import NoticeListExporter
 from reporting.dashboards import (
     NO_LEADER,
@@ -110,34 +112,48 @@ def _month_options(the_board: Board) -> list[tuple[int, str]]:
     return options
 
 
-def _rule_admin_url(user, plan_year: PlanYear) -> str:
-    if not access.can_change_status_rule(user):
-        return ""
+def _rule_admin_url(plan_year: PlanYear) -> str:
     rule = StatusRule.objects.filter(plan_year=plan_year).only("pk").first()
     if rule:
         return reverse("admin:reporting_statusrule_change", args=[rule.pk])
     return f"{reverse('admin:reporting_statusrule_add')}?plan_year={plan_year.pk}"
 
 
-def _render(request, template: str, the_board: Board, tab: str, **extra):
-    basis = the_board.basis
+def _render(request, template: str, tab: str, build: Callable[[], tuple[Board, dict]], *, title: str = ""):
+    """The page; its dashboard fragment comes from the cache while the data has not changed.
+
+    `build` computes the board and the fragment's context. On a cache hit it is not called at
+    all: the page costs the session, the user and one cache read (reporting.page_cache).
+    """
+    can_change_rule = access.can_change_status_rule(request.user)
+    can_export_notice = access.can_export_notice_list(request.user)
+    vary = page_cache.dashboard_vary(request, can_change_rule, can_export_notice)
     context = {
-        "board": the_board,
-        "basis": basis,
-        "query": basis.query,
-        "tab": tab,
-        "tabs": [(key, reverse(name), label) for key, name, label in TABS],
-        "years": list(PlanYear.objects.order_by("-year").values_list("year", flat=True)),
-        "month_options": _month_options(the_board),
-        "rules": rule_sentences(basis.limits),
-        "rule_admin_url": _rule_admin_url(request.user, basis.plan_year),
-        "can_export_notice": access.can_export_notice_list(request.user),
-        "exports_url": f"{reverse('reporting:exports')}?year={basis.plan_year.year}",
-        "report_query": f"year={basis.plan_year.year}&month={basis.month}" if basis.month else "",
-        "notice_from_month": NOTICE_FROM_MONTH,
-        "statuses": [(status.value, status.label) for status in Status],
-        **extra,
+        "page_title": title,
+        "page_cache_vary": vary,
+        "page_cache_seconds": settings.PAGE_CACHE_SECONDS,
+        "cached_dashboard": page_cache.cached_dashboard(vary),
     }
+    if context["cached_dashboard"] is None:
+        the_board, extra = build()
+        basis = the_board.basis
+        context |= {
+            "board": the_board,
+            "basis": basis,
+            "query": basis.query,
+            "tab": tab,
+            "tabs": [(key, reverse(name), label) for key, name, label in TABS],
+            "years": list(PlanYear.objects.order_by("-year").values_list("year", flat=True)),
+            "month_options": _month_options(the_board),
+            "rules": rule_sentences(basis.limits),
+            "rule_admin_url": _rule_admin_url(basis.plan_year) if can_change_rule else "",
+            "can_export_notice": can_export_notice,
+            "exports_url": f"{reverse('reporting:exports')}?year={basis.plan_year.year}",
+            "report_query": f"year={basis.plan_year.year}&month={basis.month}" if basis.month else "",
+            "notice_from_month": NOTICE_FROM_MONTH,
+            "statuses": [(status.value, status.label) for status in Status],
+            **extra,
+        }
     return render(request, template, context)
 
 
@@ -146,26 +162,25 @@ def _render(request, template: str, the_board: Board, tab: str, **extra):
 
 @dashboard_page
 def overview(request):
-    the_board = _board(request)
-    basis = the_board.basis
-    record = timeliness(plan_year=basis.plan_year)
-    overall = the_board.overall()
-    behind = the_board.behind()
-    return _render(
-        request,
-        "reporting/dashboard_overview.html",
-        the_board,
-        "overview",
-        overall=overall,
-        tiers=[*the_board.tier_tallies(), overall],
-        behind=behind,
-        behind_shown=behind[:OVERVIEW_BEHIND],
-        flagged=the_board.flagged(),
-        notices=the_board.notices(),
-        leaders=the_board.leaders(),
-        late=record.month_problems(basis.month) if basis.month else {},
-        punctuality=Punctuality,
-    )
+    def build():
+        the_board = _board(request)
+        basis = the_board.basis
+        record = timeliness(plan_year=basis.plan_year)
+        overall = the_board.overall()
+        behind = the_board.behind()
+        return the_board, {
+            "overall": overall,
+            "tiers": [*the_board.tier_tallies(), overall],
+            "behind": behind,
+            "behind_shown": behind[:OVERVIEW_BEHIND],
+            "flagged": the_board.flagged(),
+            "notices": the_board.notices(),
+            "leaders": the_board.leaders(),
+            "late": record.month_problems(basis.month) if basis.month else {},
+            "punctuality": Punctuality,
+        }
+
+    return _render(request, "reporting/dashboard_overview.html", "overview", build)
 
 
 FILTER_STATUSES = set(Status.values) | {"behind_all"}
@@ -173,48 +188,47 @@ FILTER_STATUSES = set(Status.values) | {"behind_all"}
 
 @dashboard_page
 def indicators(request):
-    the_board = _board(request)
-    tier = request.GET.get("tier", "")
-    tier = tier if tier in Tier.Kind.values else ""
-    status = request.GET.get("status", "")
-    status = status if status in FILTER_STATUSES else ""
-    leader = request.GET.get("leader", "")
-    leader = leader if leader == NO_LEADER or leader.isdigit() else ""
-    unit = request.GET.get("unit", "")
-    unit = int(unit) if unit.isdigit() else None
-    flag = request.GET.get("flag", "")
-    flag = flag if flag in ("flagged", "notice") else ""
-    lines = the_board.filtered(tier=tier, status=status, leader=leader, unit=unit, flag=flag)
-    words = []
-    if tier:
-        words.append(Tier.Kind(tier).label)
-    if status:
-        words.append(_("落后序时进度（黄色与红色）") if status == "behind_all" else Status(status).label)
-    if leader:
-        words.append(
-            _("未明确牵头领导")
-            if leader == NO_LEADER
-            else next((line.task_row.leader.name for line in lines), _("牵头领导"))
-        )
-    if unit is not None:
-        words.append(next((line.task_row.lead_unit.name for line in lines), _("牵头单位")))
-    if flag:
-        words.append(_("连续两个月滞后") if flag == "flagged" else _("列入通报"))
-    page = Paginator(lines, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    return _render(
-        request,
-        "reporting/dashboard_indicators.html",
-        the_board,
-        "indicators",
-        lines=page.object_list,
-        page=page,
-        all_lines=len(lines),
-        page_query=urlencode({key: value for key, value in request.GET.items() if key != "page"}),
-        counted=sum(1 for line in lines if line.counted),
-        filter_words=words,
-        filters={"tier": tier, "status": status, "leader": leader, "unit": unit or "", "flag": flag},
-        tier_choices=Tier.Kind.choices,
-    )
+    def build():
+        the_board = _board(request)
+        tier = request.GET.get("tier", "")
+        tier = tier if tier in Tier.Kind.values else ""
+        status = request.GET.get("status", "")
+        status = status if status in FILTER_STATUSES else ""
+        leader = request.GET.get("leader", "")
+        leader = leader if leader == NO_LEADER or leader.isdigit() else ""
+        unit = request.GET.get("unit", "")
+        unit = int(unit) if unit.isdigit() else None
+        flag = request.GET.get("flag", "")
+        flag = flag if flag in ("flagged", "notice") else ""
+        lines = the_board.filtered(tier=tier, status=status, leader=leader, unit=unit, flag=flag)
+        words = []
+        if tier:
+            words.append(Tier.Kind(tier).label)
+        if status:
+            words.append(_("落后序时进度（黄色与红色）") if status == "behind_all" else Status(status).label)
+        if leader:
+            words.append(
+                _("未明确牵头领导")
+                if leader == NO_LEADER
+                else next((line.task_row.leader.name for line in lines), _("牵头领导"))
+            )
+        if unit is not None:
+            words.append(next((line.task_row.lead_unit.name for line in lines), _("牵头单位")))
+        if flag:
+            words.append(_("连续两个月滞后") if flag == "flagged" else _("列入通报"))
+        page = Paginator(lines, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+        return the_board, {
+            "lines": page.object_list,
+            "page": page,
+            "all_lines": len(lines),
+            "page_query": urlencode({key: value for key, value in request.GET.items() if key != "page"}),
+            "counted": sum(1 for line in lines if line.counted),
+            "filter_words": words,
+            "filters": {"tier": tier, "status": status, "leader": leader, "unit": unit or "", "flag": flag},
+            "tier_choices": Tier.Kind.choices,
+        }
+
+    return _render(request, "reporting/dashboard_indicators.html", "indicators", build, title=_("全部指标"))
 
 
 @dashboard_page
@@ -225,47 +239,50 @@ def indicator_detail(request, pk: int):
         ),
         pk=pk,
     )
-    plan_year = indicator.task_row.project.tier.plan_year
-    # This indicator's line only: judging the whole year for one line grew with the plan's size.
-    the_board = board(plan_year=plan_year, month=_month(request), indicators=[indicator])
-    (line,) = the_board.lines
-    # The month by month figures reuse what the board loaded for this indicator.
-    points = indicator_months(indicator=line.indicator, basis=the_board.basis, year=the_board.year)
-    return _render(
-        request,
-        "reporting/dashboard_indicator.html",
-        the_board,
-        "indicators",
-        line=line,
-        points=points,
-        chart=line_chart(line.indicator, points),
-        corrections=corrections(indicator=line.indicator, plan_year=plan_year),
-    )
+
+    def build():
+        plan_year = indicator.task_row.project.tier.plan_year
+        # This indicator's line only: judging the whole year for one line grew with the plan's size.
+        the_board = board(plan_year=plan_year, month=_month(request), indicators=[indicator])
+        (line,) = the_board.lines
+        # The month by month figures reuse what the board loaded for this indicator.
+        points = indicator_months(indicator=line.indicator, basis=the_board.basis, year=the_board.year)
+        return the_board, {
+            "line": line,
+            "points": points,
+            "chart": line_chart(line.indicator, points),
+            "corrections": corrections(indicator=line.indicator, plan_year=plan_year),
+        }
+
+    return _render(request, "reporting/dashboard_indicator.html", "indicators", build, title=indicator.name)
 
 
 @dashboard_page
 def leaders(request):
-    the_board = _board(request)
-    return _render(
-        request, "reporting/dashboard_leaders.html", the_board, "leaders", leaders=the_board.leaders()
-    )
+    def build():
+        the_board = _board(request)
+        return the_board, {"leaders": the_board.leaders()}
+
+    return _render(request, "reporting/dashboard_leaders.html", "leaders", build, title=_("按牵头领导"))
 
 
 @dashboard_page
 def leader(request, key: str):
-    the_board = _board(request)
-    group = the_board.leader(key)
-    if group is None:
-        if key == NO_LEADER:
-            group = LeaderGroup(NO_LEADER, None, [])
-        elif key.isdigit():
-            group = LeaderGroup(key, get_object_or_404(Person, pk=int(key)), [])
-        else:
-            raise Http404(_("找不到该牵头领导。"))
-    report = f"&leader={group.person.pk}" if group.person else ""
-    return _render(
-        request, "reporting/dashboard_leader.html", the_board, "leaders", group=group, report_filter=report
-    )
+    if key == NO_LEADER:
+        person = None
+    elif key.isdigit():
+        person = get_object_or_404(Person, pk=int(key))
+    else:
+        raise Http404(_("找不到该牵头领导。"))
+
+    def build():
+        the_board = _board(request)
+        group = the_board.leader(key) or LeaderGroup(key, person, [])
+        report = f"&leader={group.person.pk}" if group.person else ""
+        return the_board, {"group": group, "report_filter": report}
+
+    title = person.name if person else _("未明确牵头领导")
+    return _render(request, "reporting/dashboard_leader.html", "leaders", build, title=title)
 
 
 @dataclass
@@ -280,80 +297,83 @@ class UnitLine:
 
 @dashboard_page
 def units(request):
-    the_board = _board(request)
-    record = timeliness(plan_year=the_board.basis.plan_year)
-    by_unit: dict[int, list[Line]] = {}
-    for line in the_board.lines:
-        by_unit.setdefault(line.task_row.lead_unit_id, []).append(line)
-    rows = [UnitLine(item, tally(by_unit.get(item.unit.pk, []))) for item in record.units]
-    rows.sort(
-        key=lambda row: (
-            -row.tally.count(Status.SERIOUSLY_BEHIND),
-            -row.tally.count(Status.BEHIND),
-            -row.record.problems,
-            row.unit.name,
+    def build():
+        the_board = _board(request)
+        record = timeliness(plan_year=the_board.basis.plan_year)
+        by_unit: dict[int, list[Line]] = {}
+        for line in the_board.lines:
+            by_unit.setdefault(line.task_row.lead_unit_id, []).append(line)
+        rows = [UnitLine(item, tally(by_unit.get(item.unit.pk, []))) for item in record.units]
+        rows.sort(
+            key=lambda row: (
+                -row.tally.count(Status.SERIOUSLY_BEHIND),
+                -row.tally.count(Status.BEHIND),
+                -row.record.problems,
+                row.unit.name,
+            )
         )
-    )
-    return _render(request, "reporting/dashboard_units.html", the_board, "units", rows=rows)
+        return the_board, {"rows": rows}
+
+    return _render(request, "reporting/dashboard_units.html", "units", build, title=_("按牵头单位"))
 
 
 @dashboard_page
 def unit(request, pk: int):
     the_unit = get_object_or_404(Unit, pk=pk)
-    the_board = _board(request)
-    plan_year = the_board.basis.plan_year
-    takes_part = set(
-        access.rows_of_unit(the_unit).filter(project__tier__plan_year=plan_year).values_list("pk", flat=True)
-    )
-    lines = [line for line in the_board.lines if line.indicator.task_row_id in takes_part]
-    record = timeliness(plan_year=plan_year)
-    return _render(
-        request,
-        "reporting/dashboard_unit.html",
-        the_board,
-        "units",
-        unit=the_unit,
-        tally=tally([line for line in lines if line.task_row.lead_unit_id == the_unit.pk]),
-        rows=rows_worst_first(lines),
-        record=record.unit(the_unit.pk),
-        months=record.months,
-        submissions=unit_submissions(unit=the_unit, plan_year=plan_year),
-        report_filter=f"&lead_unit={the_unit.pk}" if record else "",
-    )
+
+    def build():
+        the_board = _board(request)
+        plan_year = the_board.basis.plan_year
+        takes_part = set(
+            access.rows_of_unit(the_unit)
+            .filter(project__tier__plan_year=plan_year)
+            .values_list("pk", flat=True)
+        )
+        lines = [line for line in the_board.lines if line.indicator.task_row_id in takes_part]
+        record = timeliness(plan_year=plan_year)
+        return the_board, {
+            "unit": the_unit,
+            "tally": tally([line for line in lines if line.task_row.lead_unit_id == the_unit.pk]),
+            "rows": rows_worst_first(lines),
+            "record": record.unit(the_unit.pk),
+            "months": record.months,
+            "submissions": unit_submissions(unit=the_unit, plan_year=plan_year),
+            "report_filter": f"&lead_unit={the_unit.pk}" if record else "",
+        }
+
+    return _render(request, "reporting/dashboard_unit.html", "units", build, title=the_unit.name)
 
 
 @dashboard_page
 def timeliness_matrix(request):
-    the_board = _board(request)
-    record = timeliness(plan_year=the_board.basis.plan_year)
-    return _render(
-        request,
-        "reporting/dashboard_timeliness.html",
-        the_board,
-        "timeliness",
-        matrix=record,
-        punctuality=Punctuality.choices,
-    )
+    def build():
+        the_board = _board(request)
+        record = timeliness(plan_year=the_board.basis.plan_year)
+        return the_board, {"matrix": record, "punctuality": Punctuality.choices}
+
+    return _render(request, "reporting/dashboard_timeliness.html", "timeliness", build, title=_("按时报送"))
 
 
 @dashboard_page
 def escalations(request):
-    the_board = _board(request)
-    groups = []
-    for group in the_board.leaders():
-        flagged = [line for line in group.lines if line.flagged]
-        if flagged:
-            groups.append((group, sorted(flagged, key=Line.sort_key)))
+    def build():
+        the_board = _board(request)
+        groups = []
+        for group in the_board.leaders():
+            flagged = [line for line in group.lines if line.flagged]
+            if flagged:
+                groups.append((group, sorted(flagged, key=Line.sort_key)))
+        basis = the_board.basis
+        return the_board, {
+            "groups": groups,
+            "notices": the_board.notices(),
+            "escalation_label": month_label(basis.plan_year.year, basis.escalation_month)
+            if basis.escalation_month
+            else "",
+        }
+
     return _render(
-        request,
-        "reporting/dashboard_escalations.html",
-        the_board,
-        "escalations",
-        groups=groups,
-        notices=the_board.notices(),
-        escalation_label=month_label(the_board.basis.plan_year.year, the_board.basis.escalation_month)
-        if the_board.basis.escalation_month
-        else "",
+        request, "reporting/dashboard_escalations.html", "escalations", build, title=_("督办与通报")
     )
 
 

@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 
 from projects.models import PlanYear
@@ -15,6 +16,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the bundled plan once; each test then runs inside a rolled-back transaction."""
     with django_db_blocker.unblock():
         _load_bundled_plan()
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test's database rolls back, but a cache does not: a page cached by one test under some
+    data version must not be served to the next, whose data may differ."""
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

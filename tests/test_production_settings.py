@@ -107,15 +107,50 @@ def test_it_keeps_uploads_awaiting_confirmation_where_the_environment_says():
     assert shared["IMPORT_PENDING_DIR"] == "/srv/shared/minsheng-imports"
 
 
-@pytest.mark.parametrize("module", ["minsheng.wsgi", "minsheng.asgi"])
-def test_the_application_leaves_no_database_connection_open_for_forked_workers(module, tmp_path):
-    # gunicorn --preload loads the application once, then forks: an open connection would be shared.
-    env = {**PRODUCTION_ENV, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+@pytest.fixture
+def migrated(tmp_path) -> dict[str, str]:
+    """The production environment on a fresh, migrated database of its own."""
+    env = {
+        **PRODUCTION_ENV,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "CACHE_DIR": str(tmp_path),
+    }
     assert run("manage.py", "migrate", "--noinput", "-v", "0", env=env).returncode == 0
+    return env
+
+
+@pytest.mark.parametrize("module", ["minsheng.wsgi", "minsheng.asgi"])
+def test_the_application_leaves_no_database_connection_open_for_forked_workers(module, migrated):
+    # gunicorn --preload loads the application once, then forks: an open connection would be shared.
     code = f"import {module}; from django.db import connection; print(connection.connection is None)"
-    result = run("-c", code, env=env)
+    result = run("-c", code, env=migrated)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True"
+
+
+@pytest.mark.parametrize("module", ["minsheng.wsgi", "minsheng.asgi"])
+def test_a_server_start_drops_the_pages_cached_by_the_code_before_it(module, migrated):
+    code = (
+        "import django; django.setup(); from ops import data_version; before = data_version.current(); "
+        f"import {module}; print(data_version.current() != before)"
+    )
+    result = run("-c", code, env=migrated)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
+
+
+def test_every_process_shares_the_cache_in_files_under_cache_dir():
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps({name: [c['BACKEND'], str(c['LOCATION'])] for name, c in s.CACHES.items()}))"
+    )
+    result = run("-c", code, env={**PRODUCTION_ENV, "CACHE_DIR": "/srv/shared/minsheng-cache"})
+    assert result.returncode == 0, result.stderr
+    backend = "django.core.cache.backends.filebased.FileBasedCache"
+    assert json.loads(result.stdout) == {
+        "default": [backend, "/srv/shared/minsheng-cache/pages"],
+        "data_version": [backend, "/srv/shared/minsheng-cache/data-version"],
+    }
 
 
 def test_it_refuses_to_start_with_the_default_secret_key():
