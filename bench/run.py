@@ -26,7 +26,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".bench-cache"
 LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
-PAGES = {"form_get", "form_post", "review", "dashboard", "indicator"}
+PAGES = {"form_get", "form_post", "review", "dashboard", "dashboard_cold", "indicator", "indicator_cold"}
 EXPORTS = {"monthly_export", "matrix_export"}
 PAGE_GOAL = {"county": 3.0, "stress": 10.0}
 EXPORT_GOAL = 3.0
