@@ -5,10 +5,12 @@ renews the token after any statement that may write, whoever runs it: a service,
 an import, a management command, a migration, raw SQL. No code path has to remember to
 invalidate.
 
-The token is renewed twice: at once, so the writing request itself (and every test, which
-runs in a transaction never committed) sees fresh pages, and again when the transaction
-commits, because a page rendered between the write and the commit read the old data under
-the new token. A rolled-back transaction renews it needlessly; that costs a cache miss.
+A write renews the token when its transaction commits: pages cached before then were
+rendered from the committed data, which is still what every other connection reads. It also
+renews it at once when this thread has read the token since the last renewal, because a page
+cached here meanwhile would not show what this (uncommitted) transaction wrote; that keeps the
+writing request itself, and every test (which runs in a transaction never committed), fresh.
+A rolled-back transaction may renew it needlessly; that costs a cache miss.
 
 The token lives in the `data_version` cache, which every application process must share
 (settings: files under CACHE_DIR, on a directory shared by all servers when there are several).
@@ -16,6 +18,7 @@ The token lives in the `data_version` cache, which every application process mus
 
 import logging
 import re
+import threading
 import uuid
 
 from django.core.cache import caches
@@ -39,8 +42,12 @@ _BOOKKEEPING_TABLES = frozenset(
 _LAST_LOGIN = re.compile(r'\s*UPDATE\s+"auth_user"\s+SET\s+"last_login"\s*=\s*%s\s+WHERE', re.IGNORECASE)
 
 
+_thread = threading.local()
+
+
 def current() -> str:
     """The token now; created on first use (or after the cache lost it)."""
+    _thread.read_since_renewal = True
     store = caches["data_version"]
     token = store.get(CACHE_KEY)
     if token is None:
@@ -51,6 +58,7 @@ def current() -> str:
 
 def renew() -> None:
     """A new token: every page cached under the old one is no longer found."""
+    _thread.read_since_renewal = False
     try:
         caches["data_version"].set(CACHE_KEY, uuid.uuid4().hex, timeout=None)
     except Exception:
@@ -70,14 +78,23 @@ def may_write(sql: str) -> bool:
 
 
 def renew_after_writes(execute, sql, params, many, context):
-    """The execute wrapper: runs the statement, then renews the token if it may have written."""
+    """The execute wrapper: runs the statement, then sees that a write renews the token."""
     result = execute(sql, params, many, context)
     if may_write(sql):
-        renew()
-        connection = context["connection"]
-        if connection.in_atomic_block:
-            transaction.on_commit(renew, using=connection.alias)
+        if getattr(_thread, "read_since_renewal", False):
+            renew()
+        # Registered for every write, acted on once per commit: cheaper than finding out whether
+        # this transaction registered already (a rolled-back one leaves the flag set, which only
+        # makes the next commit renew it, as it would anyway).
+        _thread.renew_at_commit = True
+        transaction.on_commit(_renew_once_at_commit, using=context["connection"].alias)
     return result
+
+
+def _renew_once_at_commit() -> None:
+    if getattr(_thread, "renew_at_commit", False):
+        _thread.renew_at_commit = False
+        renew()
 
 
 def install(sender, connection, **kwargs) -> None:

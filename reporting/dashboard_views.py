@@ -233,14 +233,16 @@ def indicators(request):
 
 @dashboard_page
 def indicator_detail(request, pk: int):
-    indicator = get_object_or_404(
-        Indicator.objects.select_related(
-            "task_row__project__tier__plan_year", "task_row__lead_unit", "task_row__leader", "parent"
-        ),
-        pk=pk,
-    )
+    # The name only, for the title: the rest is read on a cache miss.
+    name = get_object_or_404(Indicator.objects.values_list("name", flat=True), pk=pk)
 
     def build():
+        indicator = get_object_or_404(
+            Indicator.objects.select_related(
+                "task_row__project__tier__plan_year", "task_row__lead_unit", "task_row__leader", "parent"
+            ),
+            pk=pk,
+        )
         plan_year = indicator.task_row.project.tier.plan_year
         # This indicator's line only: judging the whole year for one line grew with the plan's size.
         the_board = board(plan_year=plan_year, month=_month(request), indicators=[indicator])
@@ -254,7 +256,7 @@ def indicator_detail(request, pk: int):
             "corrections": corrections(indicator=line.indicator, plan_year=plan_year),
         }
 
-    return _render(request, "reporting/dashboard_indicator.html", "indicators", build, title=indicator.name)
+    return _render(request, "reporting/dashboard_indicator.html", "indicators", build, title=name)
 
 
 @dashboard_page

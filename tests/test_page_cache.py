@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -118,7 +119,21 @@ def test_caching_can_be_turned_off(plan_2023, leader_user, settings, django_asse
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_write_renews_the_version_at_once_and_again_at_commit():
+def test_a_write_renews_the_version_once_when_it_commits():
+    data_version.current()
+    data_version.renew()  # nothing read since: no page can be cached under this version yet
+    peek = caches["data_version"].get
+    before = peek(data_version.CACHE_KEY)
+    with transaction.atomic():
+        Unit.objects.create(name="测试单位", kind=Unit.Kind.TOWNSHIP)
+        Unit.objects.create(name="另一个单位", kind=Unit.Kind.TOWNSHIP)
+        assert peek(data_version.CACHE_KEY) == before
+
+    assert peek(data_version.CACHE_KEY) != before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_after_a_read_renews_the_version_at_once_and_again_at_commit():
     before = data_version.current()
     with transaction.atomic():
         Unit.objects.create(name="测试单位", kind=Unit.Kind.TOWNSHIP)
