@@ -50,6 +50,8 @@ export ALLOWED_HOSTS=127.0.0.1
 # Plain HTTP on the loopback: no TLS in front of gunicorn here (nginx does it in production).
 export SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false SECURE_HSTS_SECONDS=0
 export CONN_MAX_AGE=60
+# The production file cache, shared by the workers, in a directory of the load test's own.
+export CACHE_DIR="$PWD/$OUT/page-cache"
 
 echo "2/4 载入方案、前两个月数据和压测账号"
 "$BIN/python" loadtest/setup_data.py --accounts "$OUT/accounts.json"
