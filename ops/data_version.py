@@ -22,7 +22,6 @@ import threading
 import uuid
 
 from django.core.cache import caches
-from django.db import transaction
 
 logger = logging.getLogger("ops.data_version")
 
@@ -87,7 +86,8 @@ def renew_after_writes(execute, sql, params, many, context):
         # this transaction registered already (a rolled-back one leaves the flag set, which only
         # makes the next commit renew it, as it would anyway).
         _thread.renew_at_commit = True
-        transaction.on_commit(_renew_once_at_commit, using=context["connection"].alias)
+        # On the connection itself: the one Django opens to create or drop a test database has no alias.
+        context["connection"].on_commit(_renew_once_at_commit)
     return result
 
 

@@ -173,6 +173,16 @@ def test_a_cache_that_cannot_be_written_does_not_refuse_the_write(settings, tmp_
     assert "Could not renew the data version" in caplog.text
 
 
+def test_a_connection_outside_the_configured_ones_can_write():
+    # Django creates and drops a test database on such a connection (PostgreSQL); its alias names none.
+    elsewhere = connection.copy("__elsewhere__")
+    try:
+        with elsewhere.cursor() as cursor:
+            cursor.execute("CREATE TEMPORARY TABLE scratch (id integer)")
+    finally:
+        elsewhere.close()
+
+
 @pytest.mark.parametrize(
     ("sql", "writes"),
     [
