@@ -31,6 +31,8 @@ from django.db import connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ops import data_version
+
 FORMAT = 1
 MANIFEST = "manifest.json"
 SQLITE_FILE = "database.sqlite3"
@@ -314,4 +316,6 @@ def restore_backup(*, archive: Path, database: Database, media_root: Path | None
         or restored["figures_checksum"] != manifest["figures_checksum"]
     ):
         raise BackupError(_("恢复后的数据与备份清单不一致，请检查后重试。"))
+    # Written outside Django's connections, which renew the data version for every other write.
+    data_version.renew()
     return manifest

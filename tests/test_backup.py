@@ -11,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from ops import data_version
 from ops.backup import BackupError, Database, contents, create_backup, read_contents, restore_backup
 from reporting.models import Figure
 from tests.roles import (  # noqa: F401 - fixtures
@@ -61,6 +62,17 @@ def test_it_backs_up_and_restores_every_row_and_file_on_sqlite(data, tmp_path):
     assert restored["figures_checksum"] == expected["figures_checksum"]
     assert restored["tables"]["reporting_figure"] == Figure.objects.count() == 6
     assert (tmp_path / "restored-media" / "evidence" / "2023" / "招聘会.pdf").read_bytes() == EVIDENCE
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite backup")
+def test_a_restore_drops_the_cached_pages(data, tmp_path):
+    archive = create_backup(output_dir=tmp_path / "backups")
+    target = Database({"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "restored.sqlite3")})
+    before = data_version.current()
+
+    restore_backup(archive=archive, database=target, media_root=tmp_path / "restored-media")
+
+    assert data_version.current() != before
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL backup (pg_dump, pg_restore)")
