@@ -264,7 +264,8 @@ CACHES = {
         "TIMEOUT": None,
     },
 }
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# Off by default under DEBUG, where an edited template must show at once.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 600)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "reporting:home"

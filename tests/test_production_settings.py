@@ -52,6 +52,7 @@ NAMES = [
     "FILE_UPLOAD_MAX_MEMORY_SIZE",
     "IMPORT_MAX_UPLOAD_BYTES",
     "IMPORT_PENDING_DIR",
+    "PAGE_CACHE_SECONDS",
 ]
 
 
@@ -137,6 +138,11 @@ def test_a_server_start_drops_the_pages_cached_by_the_code_before_it(module, mig
     result = run("-c", code, env=migrated)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True"
+
+
+def test_it_caches_dashboards_for_ten_minutes_at_most():
+    assert production_settings()["PAGE_CACHE_SECONDS"] == 600
+    assert production_settings(PAGE_CACHE_SECONDS="0")["PAGE_CACHE_SECONDS"] == 0
 
 
 def test_every_process_shares_the_cache_in_files_under_cache_dir():
