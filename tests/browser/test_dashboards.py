@@ -193,3 +193,20 @@ def test_the_office_downloads_the_notice_list(new_context, live_server, year, lo
 
     assert download.value.suggested_filename == "滞后指标通报名单-2023-08.xlsx"
     screenshot(page, "office-escalations")
+
+
+def test_a_changed_figure_shows_when_the_cached_page_is_opened_again(new_context, live_server, year, login):
+    employment = Indicator.objects.get(name=EMPLOYMENT, task_row__project__tier__plan_year__year=2023)
+    reporting_units = Figure.objects.filter(
+        indicator=employment, contribution__submission__reporting_month__month=8
+    ).count()
+    page = new_context(viewport=WIDTHS["desktop"]).new_page()
+    login(page, "zhangyin", DEMO_PASSWORD)
+    address = f"{live_server.url}/dashboard/indicators/{employment.pk}/?year=2023&month=8"
+    page.goto(address)
+    expect(page.locator("#summary .value")).to_have_text(f"{300 * reporting_units}人")
+
+    fall_behind(EMPLOYMENT, months=(8,), value=500)  # committed, as another request's write would be
+    page.goto(address)
+
+    expect(page.locator("#summary .value")).to_have_text(f"{500 * reporting_units}人")
