@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from ops import data_version
 
+# The fragment name of the {% cache %} tag in templates/reporting/dashboard_base.html.
 DASHBOARD_FRAGMENT = "dashboard"
 
 
