@@ -266,6 +266,9 @@ CACHES = {
 }
 # Off by default under DEBUG, where an edited template must show at once.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 600)
+if PAGE_CACHE_SECONDS <= 0:
+    # Turned off: the templates' {% cache %} tags then store nothing, rather than expired files.
+    CACHES["default"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "reporting:home"

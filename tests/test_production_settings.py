@@ -145,6 +145,13 @@ def test_it_caches_dashboards_for_ten_minutes_at_most():
     assert production_settings(PAGE_CACHE_SECONDS="0")["PAGE_CACHE_SECONDS"] == 0
 
 
+def test_turning_the_page_cache_off_stores_nothing():
+    code = "import django; django.setup(); from django.conf import settings as s; print(s.CACHES['default'])"
+    result = run("-c", code, env={**PRODUCTION_ENV, "PAGE_CACHE_SECONDS": "0"})
+    assert result.returncode == 0, result.stderr
+    assert "django.core.cache.backends.dummy.DummyCache" in result.stdout
+
+
 def test_every_process_shares_the_cache_in_files_under_cache_dir():
     code = (
         "import django, json; django.setup(); from django.conf import settings as s; "
