@@ -2,11 +2,11 @@
 
 from django.db import connections
 
+from accounts.checks import refuse_unsafe_start
+from ops import data_version
+
 
 def prepare_to_serve() -> None:
-    from accounts.checks import refuse_unsafe_start
-    from ops import data_version
-
     refuse_unsafe_start()
     # Pages cached by the code that ran before this start may differ from what this code renders.
     data_version.renew()
