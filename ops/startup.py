@@ -2,12 +2,12 @@
 
 from django.db import connections
 
-from accounts.checks import refuse_unsafe_start
+from accounts import checks
 from ops import data_version
 
 
 def prepare_to_serve() -> None:
-    refuse_unsafe_start()
+    checks.refuse_unsafe_start()
     # Pages cached by the code that ran before this start may differ from what this code renders.
     data_version.renew()
     # The check ran in this process, before a server that preloads the application (gunicorn
