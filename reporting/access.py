@@ -22,7 +22,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from projects.models import TaskRow, Unit, UnitGroup
+from projects.models import TaskRow, TaskRowParty, Unit, UnitGroup
 from reporting.models import Membership, Role, Submission
 
 READ_ALL_ROLES = {Role.OFFICE, Role.STATISTICS, Role.LEADER}
@@ -61,9 +61,9 @@ def _groups_covering(unit: Unit) -> QuerySet:
 
 def rows_of_unit(unit: Unit) -> QuerySet:
     """Task rows in which the unit takes part, in any role."""
-    return TaskRow.objects.filter(
-        Q(lead_unit=unit) | Q(parties__unit=unit) | Q(parties__group__in=_groups_covering(unit))
-    ).distinct()
+    # A subquery rather than a join: a join repeats a row per matching party and needs DISTINCT.
+    parties = TaskRowParty.objects.filter(Q(unit=unit) | Q(group__in=_groups_covering(unit)))
+    return TaskRow.objects.filter(Q(lead_unit=unit) | Q(pk__in=parties.values("task_row_id")))
 
 
 def visible_task_rows(user) -> QuerySet:

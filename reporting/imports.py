@@ -552,7 +552,7 @@ class _RowCheck:
     def run(self) -> services.SheetEntry | None:
         entry = self.entry
         indicators = {item.pk: item for item in entry.indicators}
-        of_row = {item.pk for item in entry.task_row.indicators.all()}
+        of_row = {item.pk for item in entry.row_indicators}
         inputs = []
         for line in self.lines:
             self.issues += line.issues

@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from projects.models import Indicator, TaskRow, TaskRowParty, Unit
 from reporting.models import Contribution, Figure, ReportingMonth, ReviewEvent, Submission
@@ -145,7 +145,8 @@ class EntryRow:
 
     task_row: TaskRow
     is_lead: bool
-    indicators: list[Indicator]
+    indicators: list[Indicator]  # those the unit fills
+    row_indicators: list[Indicator]  # all of the row's, the lead unit's own included
     submission: Submission | None
     contribution: Contribution | None
     figures: dict[int, Figure]
@@ -178,55 +179,71 @@ class EntryRow:
 
 
 def entry_sheet(*, unit: Unit, reporting_month: ReportingMonth) -> list[EntryRow]:
-    """The rows a unit fills for a month, with its figures so far; a fixed number of queries."""
+    """The rows a unit fills for a month, with its figures so far; a fixed number of queries.
+
+    The indicators and figures are read in one query each and grouped here rather than with
+    `prefetch_related`, which builds a queryset per row and per part: on the liaison's busiest
+    page that machinery cost more than the queries themselves.
+    """
     from reporting.access import rows_of_unit
 
     rows = list(
         rows_of_unit(unit)
         .filter(project__tier__plan_year_id=reporting_month.plan_year_id)
-        .select_related("project__tier", "lead_unit", "leader")
-        .prefetch_related(
-            # Within one row the plan order is the position; ordering by it alone spares the
-            # joins up to the tier that the models' default orderings need.
-            Prefetch("parties", queryset=TaskRowParty.objects.order_by("role", "position")),
-            Prefetch("indicators", queryset=Indicator.objects.select_related("parent").order_by("position")),
+        .annotate(
+            is_co_lead=Exists(
+                TaskRowParty.objects.filter(
+                    task_row=OuterRef("pk"), unit=unit, role=TaskRowParty.Role.CO_LEAD
+                )
+            )
         )
+        .select_related("project__tier", "lead_unit", "leader")
         .order_by("project__tier__position", "project__number", "position")
     )
+    row_ids = [row.pk for row in rows]
+    indicators_of_row = defaultdict(list)
+    # Within one row the plan order is the position; ordering by it alone spares the joins up
+    # to the tier that the model's default ordering needs.
+    for item in (
+        Indicator.objects.filter(task_row_id__in=row_ids).select_related("parent").order_by("position")
+    ):
+        indicators_of_row[item.task_row_id].append(item)
     submissions = {
         item.task_row_id: item
         for item in Submission.objects.filter(
-            reporting_month=reporting_month, task_row__in=[r.pk for r in rows]
-        ).order_by()  # keyed by row: the default ordering's joins would buy nothing
+            reporting_month=reporting_month, task_row_id__in=row_ids
+        ).order_by()
     }
+    row_of_submission = {item.pk: row_id for row_id, item in submissions.items()}
     contributions = {
-        item.submission.task_row_id: item
-        for item in Contribution.objects.filter(submission__in=submissions.values(), unit=unit)
-        .select_related("submission")
-        .prefetch_related("figures")
+        row_of_submission[item.submission_id]: item
+        for item in Contribution.objects.filter(submission_id__in=row_of_submission, unit=unit).order_by()
     }
+    figures_of_contribution = defaultdict(dict)
+    for figure in Figure.objects.filter(contribution_id__in=[item.pk for item in contributions.values()]):
+        figures_of_contribution[figure.contribution_id][figure.indicator_id] = figure
     previous = previous_month_values(
         unit=unit,
         reporting_month=reporting_month,
-        indicator_ids=[item.pk for row in rows for item in row.indicators.all()],
+        indicator_ids=[item.pk for items in indicators_of_row.values() for item in items],
     )
     sheet = []
     for row in rows:
-        is_lead = row.lead_unit_id == unit.pk or any(
-            party.unit_id == unit.pk and party.role == "co_lead" for party in row.parties.all()
-        )
-        indicators = [item for item in row.indicators.all() if is_lead or item.is_additive]
+        is_lead = row.lead_unit_id == unit.pk or row.is_co_lead
+        row_indicators = indicators_of_row[row.pk]
+        indicators = [item for item in row_indicators if is_lead or item.is_additive]
         contribution = contributions.get(row.pk)
+        if contribution is not None:
+            contribution.submission = submissions[row.pk]
         sheet.append(
             EntryRow(
                 task_row=row,
                 is_lead=is_lead,
                 indicators=indicators,
+                row_indicators=row_indicators,
                 submission=submissions.get(row.pk),
                 contribution=contribution,
-                figures={figure.indicator_id: figure for figure in contribution.figures.all()}
-                if contribution
-                else {},
+                figures=figures_of_contribution[contribution.pk] if contribution else {},
                 previous={item.pk: previous[item.pk] for item in indicators if item.pk in previous},
             )
         )
