@@ -251,21 +251,22 @@ def entry_sheet(*, unit: Unit, reporting_month: ReportingMonth) -> list[EntryRow
 
 
 def late_and_missing(*, reporting_month: ReportingMonth) -> dict[str, list]:
-    """Rows not submitted for the month, and those submitted after the working-day deadline."""
-    rows = TaskRow.objects.filter(project__tier__plan_year_id=reporting_month.plan_year_id).select_related(
-        "project__tier", "lead_unit"
+    """Rows not submitted for the month, and those submitted after the working-day deadline.
+
+    Only those rows are read: in a month well under way almost every row is in neither list.
+    """
+    submitted = Submission.objects.filter(reporting_month=reporting_month, first_submitted_at__isnull=False)
+    missing = (
+        TaskRow.objects.filter(project__tier__plan_year_id=reporting_month.plan_year_id)
+        .exclude(pk__in=submitted.values("task_row_id"))
+        .select_related("project__tier", "lead_unit")
     )
-    submitted = {
-        item.task_row_id: item
-        for item in Submission.objects.filter(
-            reporting_month=reporting_month, first_submitted_at__isnull=False
-        ).order_by()  # keyed by row
-    }
-    missing = [row for row in rows if row.pk not in submitted]
-    late = [
-        (row, submitted[row.pk]) for row in rows if row.pk in submitted and submitted[row.pk].on_time is False
-    ]
-    return {"missing": missing, "late": late}
+    late = (
+        submitted.filter(on_time=False)
+        .select_related("task_row__project__tier", "task_row__lead_unit")
+        .order_by("task_row__project__tier__position", "task_row__project__number", "task_row__position")
+    )
+    return {"missing": list(missing), "late": [(item.task_row, item) for item in late]}
 
 
 def units_missing_submission(*, reporting_month: ReportingMonth) -> dict[Unit, list[TaskRow]]:
