@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,7 +44,7 @@ def main() -> None:
     django.setup()
     from pyinstrument import Profiler
 
-    from bench.measure import Bench, _rolled_back
+    from bench.measure import FORM_ENCODED, Bench, _rolled_back
 
     bench = Bench(size=args.size, quick=True)
     client = bench.clients[args.who]
@@ -53,7 +54,7 @@ def main() -> None:
         if data is None:
             return client.get(args.url).status_code
         with _rolled_back():
-            return client.post(args.url, data).status_code
+            return client.post(args.url, urlencode(data), content_type=FORM_ENCODED).status_code
 
     print("状态码", once())  # warm up
     profiler = Profiler(interval=0.0005)

@@ -18,7 +18,7 @@ to set up the three administrators; it is then deactivated (README). It does not
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -86,6 +86,13 @@ def visible_submissions(user) -> QuerySet:
 
 def unit_takes_part(unit: Unit, task_row: TaskRow) -> bool:
     return rows_of_unit(unit).filter(pk=task_row.pk).exists()
+
+
+def is_co_lead(unit: Unit) -> Exists:
+    """An annotation for task rows: the unit is named as a co-lead beside the lead unit."""
+    return Exists(
+        TaskRowParty.objects.filter(task_row=OuterRef("pk"), unit=unit, role=TaskRowParty.Role.CO_LEAD)
+    )
 
 
 def leads_row(unit: Unit | None, task_row: TaskRow) -> bool:

@@ -4,9 +4,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from projects.models import Indicator, TaskRow, TaskRowParty, Unit
+from projects.models import Indicator, TaskRow, Unit
 from reporting.models import Contribution, Figure, ReportingMonth, ReviewEvent, Submission
 
 
@@ -185,18 +185,12 @@ def entry_sheet(*, unit: Unit, reporting_month: ReportingMonth) -> list[EntryRow
     `prefetch_related`, which builds a queryset per row and per part: on the liaison's busiest
     page that machinery cost more than the queries themselves.
     """
-    from reporting.access import rows_of_unit
+    from reporting.access import is_co_lead, rows_of_unit
 
     rows = list(
         rows_of_unit(unit)
         .filter(project__tier__plan_year_id=reporting_month.plan_year_id)
-        .annotate(
-            is_co_lead=Exists(
-                TaskRowParty.objects.filter(
-                    task_row=OuterRef("pk"), unit=unit, role=TaskRowParty.Role.CO_LEAD
-                )
-            )
-        )
+        .annotate(is_co_lead=is_co_lead(unit))
         .select_related("project__tier", "lead_unit", "leader")
         .order_by("project__tier__position", "project__number", "position")
     )

@@ -190,7 +190,7 @@ def save_month_sheet(*, user, unit, reporting_month: ReportingMonth, entries: li
     own_unit = access.unit_of(user)
     access.require(own_unit is not None and own_unit.pk == unit.pk, _("只能填报本单位的数据。"))
     rows = [entry.task_row for entry in entries]
-    prefetch_related_objects(rows, "project", "parties")  # skipped where the caller has them
+    prefetch_related_objects(rows, "project")  # skipped where the caller has it
     prefetch_related_objects([reporting_month], "plan_year")
     submissions = {
         item.task_row_id: item
@@ -241,10 +241,12 @@ def save_month_sheet(*, user, unit, reporting_month: ReportingMonth, entries: li
 
 
 def _check_rows(unit, entries: list[SheetEntry]) -> None:
-    taking_part = set(
+    # {row id: the unit is a co-lead} for the rows the unit takes part in, in one query.
+    taking_part = dict(
         access.rows_of_unit(unit)
         .filter(pk__in=[entry.task_row.pk for entry in entries])
-        .values_list("pk", flat=True)
+        .annotate(is_co_lead=access.is_co_lead(unit))
+        .values_list("pk", "is_co_lead")
     )
     for entry in entries:
         task_row = entry.task_row
@@ -254,7 +256,7 @@ def _check_rows(unit, entries: list[SheetEntry]) -> None:
         access.require(
             not strays, _("以下指标不属于该项任务，不能在此填报：%(names)s") % {"names": "、".join(strays)}
         )
-        if not access.leads_row(unit, task_row):
+        if not (task_row.lead_unit_id == unit.pk or taking_part[task_row.pk]):
             foreign = [item.indicator.name for item in entry.inputs if not item.indicator.is_additive]
             access.require(
                 not foreign,

@@ -1,12 +1,16 @@
 """Which rows and indicators a unit's monthly sheet holds, by the unit's part in each row."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-from projects.models import TaskRow, TaskRowParty, Unit
+from projects.models import Indicator, TaskRow, TaskRowParty, Unit
+from reporting import services
 from reporting.access import rows_of_unit
+from reporting.models import Figure, Role
 from reporting.selectors import entry_sheet
-from tests.roles import march_fixture  # noqa: F401 - fixtures
+from reporting.validation import FigureInput
+from tests.roles import make_member, march_fixture  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +75,59 @@ def test_a_unit_takes_part_in_the_rows_it_leads_is_named_in_or_is_covered_by_a_g
     )
     assert expected
     assert set(rows_of_unit(township).values_list("pk", flat=True)) == expected
+
+
+def sheet_entry(row: TaskRow, indicators) -> services.SheetEntry:
+    inputs = [
+        FigureInput(indicator=item, raw_stage="1")
+        if item.kind == Indicator.Kind.MILESTONE
+        else FigureInput(indicator=item, raw_value="1", explanation="口径调整")
+        for item in indicators
+    ]
+    return services.SheetEntry(task_row=row, expected_version=0, inputs=inputs)
+
+
+def save_as(unit: Unit, row: TaskRow, indicators, month, django_user_model):
+    user = make_member(django_user_model, f"liaison{unit.pk}", Role.LIAISON, unit=unit.name)
+    return services.save_month_sheet(
+        user=user, unit=unit, reporting_month=month, entries=[sheet_entry(row, indicators)]
+    )
+
+
+def test_a_responsible_unit_may_not_save_the_lead_units_indicators(plan_2023, march, django_user_model):
+    row = a_row_with_lead_only_indicators(plan_2023)
+    unit = Unit.objects.exclude(pk=row.lead_unit_id).exclude(task_row_parties__task_row=row).first()
+    TaskRowParty.objects.create(task_row=row, unit=unit, role=TaskRowParty.Role.RESPONSIBLE, position=99)
+    lead_only = [item for item in row.indicators.all() if not item.is_additive]
+    with pytest.raises(PermissionDenied, match="以下指标由牵头单位填报"):
+        save_as(unit, row, lead_only, march, django_user_model)
+    assert not Figure.objects.filter(indicator__in=lead_only).exists()
+
+
+def test_a_co_lead_unit_may_save_the_lead_units_indicators(plan_2023, march, django_user_model):
+    row = a_row_with_lead_only_indicators(plan_2023)
+    unit = Unit.objects.exclude(pk=row.lead_unit_id).exclude(task_row_parties__task_row=row).first()
+    TaskRowParty.objects.create(task_row=row, unit=unit, role=TaskRowParty.Role.CO_LEAD, position=99)
+    lead_only = [item for item in row.indicators.all() if not item.is_additive]
+    results = save_as(unit, row, lead_only, march, django_user_model)
+    assert results[row.pk].ok, results[row.pk].errors
+    assert Figure.objects.filter(indicator__in=lead_only, contribution__unit=unit).count() == len(lead_only)
+
+
+def test_a_unit_may_not_save_a_row_it_takes_no_part_in(plan_2023, march, django_user_model):
+    row = a_row_with_lead_only_indicators(plan_2023)
+    outsider = (
+        Unit.objects.exclude(pk=row.lead_unit_id)
+        .exclude(task_row_parties__task_row=row)
+        .exclude(pk__in=rows_of_unit_members(row))
+        .first()
+    )
+    additive = [item for item in row.indicators.all() if item.is_additive]
+    with pytest.raises(PermissionDenied, match="本单位不承担该项任务"):
+        save_as(outsider, row, additive, march, django_user_model)
+    assert not Figure.objects.filter(indicator__in=additive).exists()
+
+
+def rows_of_unit_members(row: TaskRow) -> list[int]:
+    """Units that take part in the row, through a group included."""
+    return [unit.pk for unit in Unit.objects.all() if rows_of_unit(unit).filter(pk=row.pk).exists()]
