@@ -4,7 +4,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from projects.models import Indicator, TaskRow, Unit
 from reporting.models import Contribution, Figure, ReportingMonth, ReviewEvent, Submission
@@ -129,10 +130,18 @@ def returned_count(submission: Submission) -> int:
 
 
 def review_queue(*, reporting_month: ReportingMonth, status: str | None = None) -> QuerySet:
+    # The returns are counted in a subquery: a join would need a GROUP BY over every column read.
+    returns = (
+        ReviewEvent.objects.filter(submission=OuterRef("pk"), action=ReviewEvent.Action.RETURN)
+        .order_by()
+        .values("submission")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     queryset = (
         Submission.objects.filter(reporting_month=reporting_month)
-        .select_related("task_row__project__tier", "task_row__lead_unit", "reporting_month__plan_year")
-        .annotate(times_returned=Count("events", filter=Q(events__action=ReviewEvent.Action.RETURN)))
+        .select_related("task_row__project__tier", "task_row__lead_unit")
+        .annotate(times_returned=Coalesce(Subquery(returns, output_field=IntegerField()), 0))
     )
     if status:
         queryset = queryset.filter(status=status)

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +19,7 @@ from reporting.selectors import (
     review_queue,
     submission_totals,
 )
+from reporting.templatetags.links import link
 
 
 @login_required
@@ -242,6 +243,30 @@ def _submit_if_asked(request, reporting_month):
         messages.success(request, _("已保存并提交，等待专班办公室审核。"))
 
 
+def _review_lines(submissions) -> list[dict]:
+    """The review table's cells, worked out once here: the template then only prints them."""
+    lines = []
+    for submission in submissions:
+        task_row = submission.task_row
+        submitted_at = submission.submitted_at
+        lines.append(
+            {
+                "tier": task_row.project.tier.short_name,
+                "url": link(submission.pk, "reporting:review_detail"),
+                "title": str(task_row),
+                "lead_unit": task_row.lead_unit.name,
+                "status": submission.status,
+                "status_label": submission.status_label,
+                "submitted_at": formats.date_format(timezone.localtime(submitted_at), "n月j日 H:i")
+                if submitted_at
+                else "—",
+                "on_time": submission.on_time,
+                "times_returned": submission.times_returned,
+            }
+        )
+    return lines
+
+
 @login_required
 def review_list(request):
     access.require(
@@ -254,7 +279,7 @@ def review_list(request):
     context = {
         "reporting_month": reporting_month,
         "schedule": month_schedule(reporting_month),
-        "submissions": review_queue(reporting_month=reporting_month, status=status or None),
+        "lines": _review_lines(review_queue(reporting_month=reporting_month, status=status or None)),
         "status": status,
         "statuses": Submission.Status.choices,
         "late_and_missing": late_and_missing(reporting_month=reporting_month),

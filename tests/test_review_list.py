@@ -1,11 +1,12 @@
 """The office's review list: which rows are missing or late this month, and how statuses read."""
 
 import pytest
+from django.urls import reverse
 
 from projects.models import TaskRow
 from reporting import services
 from reporting.models import Submission
-from reporting.selectors import late_and_missing
+from reporting.selectors import late_and_missing, review_queue
 from tests.roles import (  # noqa: F401 - fixtures
     client_for,
     deadline_moment,
@@ -68,3 +69,18 @@ def test_the_page_lists_a_late_row_with_its_submission_time(
 @pytest.mark.parametrize("status", Submission.Status.values)
 def test_a_status_label_reads_as_its_display(status):
     assert Submission(status=status).status_label == Submission(status=status).get_status_display()
+
+
+def test_a_submission_never_returned_counts_no_returns(plan_2023, renshe_liaison, employment_row, march):
+    submission = submit_employment(renshe_liaison, employment_row, march, days_late=0)
+    assert review_queue(reporting_month=march).get(pk=submission.pk).times_returned == 0
+
+
+def test_the_page_links_each_submission_to_its_review(
+    plan_2023, renshe_liaison, office_user, employment_row, march
+):
+    submission = submit_employment(renshe_liaison, employment_row, march, days_late=0)
+    page = client_for(office_user).get(f"/review/?year=2023&month={march.month}").content.decode()
+    assert (
+        f'<a href="{reverse("reporting:review_detail", args=[submission.pk])}">{employment_row}</a>' in page
+    )
