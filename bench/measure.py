@@ -564,11 +564,19 @@ class Bench:
     # --- all of it ---
 
     def run(self, *, only: set[str] | None = None) -> list[dict]:
+        from django.urls import reverse
+
         from projects.models import Indicator
 
         want = (lambda key: True) if not only else (lambda key: key in only)
         trivial = self.trivial()
         self._add("trivial", "空视图（页面下限）", trivial, expect=200, floor=None, floor_label="")
+        frame = timed(
+            self.get("office", reverse("bench_frame")), reps=self.page_reps, budget=self.page_budget
+        )
+        self._add(
+            "frame", "空页面（站点框架，仅作对照）", frame, expect=200, floor=trivial, floor_label="空视图"
+        )
         if want("form"):
             self.form(trivial)
         if want("review"):
