@@ -15,7 +15,9 @@ The dashboards are cached until the data changes (reporting.page_cache): each is
 cold (the data version renewed before every request, as any write renews it) and warm (opened
 again with the data unchanged, the usual case outside the busy days).
 
-Each figure has its floor, measured the same way in the same process:
+Each figure has its floor, measured the same way in the same process, and timed again alternately
+with the figure (one floor run after each timed run), so that the ratio compares runs made on the
+machine in the same state; the table shows that paired floor. The floors:
 - pages: a trivial view (bench/urls.py) through the same middleware, logged in;
 - the overview dashboard: that trivial view plus the one aggregate query behind the dashboard
   (the year's reviewed figures summed by month and indicator);
@@ -35,7 +37,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from urllib.parse import urlencode
 
 from bench.data import BENCH_USERS, FORM_MONTH, IMPORT_MONTH, IMPORT_SIZES, IMPORT_YEAR, MONTH, YEAR
@@ -118,15 +120,29 @@ class Timing:
     queries: int
     peak_mib: float | None
     last: object = None
+    # How to run the measured thing once more: a floor is run again beside what it is a floor of.
+    action: Callable[[], object] | None = field(default=None, repr=False)
+    # The floor's own times, taken alternately with these (see `timed`).
+    beside: Timing | None = None
 
 
 def timed(
-    action: Callable[[], object], *, reps: int, budget: float, writes: bool = False, traced: bool = True
+    action: Callable[[], object],
+    *,
+    reps: int,
+    budget: float,
+    writes: bool = False,
+    traced: bool = True,
+    beside: Timing | None = None,
 ) -> Timing:
     """One profile run, then timed runs within `reps` and `budget` seconds (at least one).
 
     Without `traced` (for runs of a minute, which tracemalloc would make several times longer)
     there is no profile run: the queries are counted in the first timed run, the memory is not measured.
+
+    With `beside` (a floor), the floor runs once after each timed run, and its times are kept in the
+    result's `beside`: a ratio of two medians taken alternately holds when the machine's speed drifts
+    during the run, as it does on shared virtual machines, where a floor timed once at the start does not.
     """
 
     def once():
@@ -139,7 +155,7 @@ def timed(
         with _profiled() as profile:
             last = once()
         queries, peak = profile["queries"], profile["peak_mib"]
-    times, spent = [], 0.0
+    times, spent, floor_times = [], 0.0, []
     while len(times) < reps and (not times or spent < budget):
         counter = _Counter()
         if not traced and not times:
@@ -156,6 +172,10 @@ def timed(
             elapsed = time.perf_counter() - started
         times.append(elapsed * 1000)
         spent += elapsed
+        if beside is not None:
+            started = time.perf_counter()
+            beside.action()
+            floor_times.append((time.perf_counter() - started) * 1000)
     return Timing(
         runs=len(times),
         median_ms=statistics.median(times),
@@ -163,6 +183,16 @@ def timed(
         queries=queries,
         peak_mib=peak,
         last=last,
+        action=action,
+        beside=None
+        if beside is None
+        else Timing(
+            runs=len(floor_times),
+            median_ms=statistics.median(floor_times),
+            p95_ms=_percentile(floor_times, 0.95),
+            queries=beside.queries,
+            peak_mib=beside.peak_mib,
+        ),
     )
 
 
@@ -215,14 +245,16 @@ class Bench:
         return lambda: _consume(client.get(url))
 
     def page(self, key: str, label: str, who: str, url: str, *, expect=200, floor: Timing, **extra) -> Result:
-        timing = timed(self.get(who, url), reps=self.page_reps, budget=self.page_budget)
+        timing = timed(self.get(who, url), reps=self.page_reps, budget=self.page_budget, beside=floor)
         return self._add(key, label, timing, expect=expect, floor=floor, floor_label="空视图", **extra)
 
     def cached_page(
         self, key: str, label: str, who: str, url: str, *, floor: Timing, floor_label: str
     ) -> None:
         """A cached dashboard twice: computed after a write (cold), and from the cache (warm)."""
-        cold = timed(self.get(who, url, cold=True), reps=self.page_reps, budget=self.page_budget)
+        cold = timed(
+            self.get(who, url, cold=True), reps=self.page_reps, budget=self.page_budget, beside=floor
+        )
         result = self._add(
             f"{key}_cold",
             f"{label}（刚有写入，重新计算）",
@@ -233,7 +265,7 @@ class Bench:
         )
         result.note = "每次请求前更新数据版本"
         self.get(who, url)()  # cached again, so that even the profile run below is a cache hit
-        warm = timed(self.get(who, url), reps=self.page_reps, budget=self.page_budget)
+        warm = timed(self.get(who, url), reps=self.page_reps, budget=self.page_budget, beside=floor)
         result = self._add(key, f"{label}（缓存）", warm, expect=200, floor=floor, floor_label=floor_label)
         result.note = "数据未变时再次打开"
 
@@ -248,7 +280,7 @@ class Bench:
             peak_mib=timing.peak_mib,
             status=timing.last,
             floor_label=floor_label,
-            floor_median_ms=floor.median_ms if floor else None,
+            floor_median_ms=(timing.beside or floor).median_ms if floor else None,
             floor_queries=floor.queries if floor else None,
             floor_peak_mib=floor.peak_mib if floor else None,
             **extra,
@@ -332,6 +364,7 @@ class Bench:
             reps=self.page_reps,
             budget=self.page_budget,
             writes=True,
+            beside=floor,
         )
         rows = len([name for name in data if name.endswith("-version")])
         self._add(
@@ -347,7 +380,9 @@ class Bench:
     # --- exports ---
 
     def export(self, key: str, label: str, url: str, floor: Timing) -> Result:
-        timing = timed(self.get("office", url), reps=self.export_reps, budget=self.export_budget)
+        timing = timed(
+            self.get("office", url), reps=self.export_reps, budget=self.export_budget, beside=floor
+        )
         return self._add(key, label, timing, expect=200, floor=floor, floor_label="openpyxl 裸写")
 
     def monthly_floor(self) -> tuple[Timing, int]:
@@ -572,7 +607,10 @@ class Bench:
         trivial = self.trivial()
         self._add("trivial", "空视图（页面下限）", trivial, expect=200, floor=None, floor_label="")
         frame = timed(
-            self.get("office", reverse("bench_frame")), reps=self.page_reps, budget=self.page_budget
+            self.get("office", reverse("bench_frame")),
+            reps=self.page_reps,
+            budget=self.page_budget,
+            beside=trivial,
         )
         self._add(
             "frame", "空页面（站点框架，仅作对照）", frame, expect=200, floor=trivial, floor_label="空视图"
@@ -599,6 +637,7 @@ class Bench:
                 p95_ms=trivial.p95_ms + aggregate.p95_ms,
                 queries=trivial.queries + aggregate.queries,
                 peak_mib=trivial.peak_mib + aggregate.peak_mib,
+                action=lambda: (trivial.action(), aggregate.action()),
             )
             self.cached_page(
                 "dashboard",
