@@ -215,7 +215,7 @@ def entry_sheet(*, unit: Unit, reporting_month: ReportingMonth) -> list[EntryRow
         item.task_row_id: item
         for item in Submission.objects.filter(
             reporting_month=reporting_month, task_row_id__in=row_ids
-        ).order_by()
+        ).order_by()  # keyed by row: the default ordering's joins would buy nothing
     }
     row_of_submission = {item.pk: row_id for row_id, item in submissions.items()}
     contributions = {

@@ -256,7 +256,8 @@ def _check_rows(unit, entries: list[SheetEntry]) -> None:
         access.require(
             not strays, _("以下指标不属于该项任务，不能在此填报：%(names)s") % {"names": "、".join(strays)}
         )
-        if not (task_row.lead_unit_id == unit.pk or taking_part[task_row.pk]):
+        leads = task_row.lead_unit_id == unit.pk or taking_part[task_row.pk]  # as access.leads_row
+        if not leads:
             foreign = [item.indicator.name for item in entry.inputs if not item.indicator.is_additive]
             access.require(
                 not foreign,
