@@ -18,7 +18,7 @@ to set up the three administrators; it is then deactivated (README). It does not
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -88,11 +88,10 @@ def unit_takes_part(unit: Unit, task_row: TaskRow) -> bool:
     return rows_of_unit(unit).filter(pk=task_row.pk).exists()
 
 
-def is_co_lead(unit: Unit) -> Exists:
-    """An annotation for task rows: the unit is named as a co-lead beside the lead unit."""
-    return Exists(
-        TaskRowParty.objects.filter(task_row=OuterRef("pk"), unit=unit, role=TaskRowParty.Role.CO_LEAD)
-    )
+def unit_leads(unit: Unit) -> ExpressionWrapper:
+    """An annotation for task rows: `leads_row` in SQL, for reading many rows in one query."""
+    co_lead = TaskRowParty.objects.filter(task_row=OuterRef("pk"), unit=unit, role=TaskRowParty.Role.CO_LEAD)
+    return ExpressionWrapper(Q(lead_unit=unit) | Exists(co_lead), output_field=BooleanField())
 
 
 def leads_row(unit: Unit | None, task_row: TaskRow) -> bool:

@@ -194,12 +194,12 @@ def entry_sheet(*, unit: Unit, reporting_month: ReportingMonth) -> list[EntryRow
     `prefetch_related`, which builds a queryset per row and per part: on the liaison's busiest
     page that machinery cost more than the queries themselves.
     """
-    from reporting.access import is_co_lead, rows_of_unit
+    from reporting.access import rows_of_unit, unit_leads
 
     rows = list(
         rows_of_unit(unit)
         .filter(project__tier__plan_year_id=reporting_month.plan_year_id)
-        .annotate(is_co_lead=is_co_lead(unit))
+        .annotate(unit_leads=unit_leads(unit))
         .select_related("project__tier", "lead_unit", "leader")
         .order_by("project__tier__position", "project__number", "position")
     )
@@ -232,7 +232,7 @@ def entry_sheet(*, unit: Unit, reporting_month: ReportingMonth) -> list[EntryRow
     )
     sheet = []
     for row in rows:
-        is_lead = row.lead_unit_id == unit.pk or row.is_co_lead
+        is_lead = row.unit_leads
         row_indicators = indicators_of_row[row.pk]
         indicators = [item for item in row_indicators if is_lead or item.is_additive]
         contribution = contributions.get(row.pk)

@@ -241,12 +241,12 @@ def save_month_sheet(*, user, unit, reporting_month: ReportingMonth, entries: li
 
 
 def _check_rows(unit, entries: list[SheetEntry]) -> None:
-    # {row id: the unit is a co-lead} for the rows the unit takes part in, in one query.
+    # {row id: the unit leads it} for the rows the unit takes part in, in one query.
     taking_part = dict(
         access.rows_of_unit(unit)
         .filter(pk__in=[entry.task_row.pk for entry in entries])
-        .annotate(is_co_lead=access.is_co_lead(unit))
-        .values_list("pk", "is_co_lead")
+        .annotate(leads=access.unit_leads(unit))
+        .values_list("pk", "leads")
     )
     for entry in entries:
         task_row = entry.task_row
@@ -256,8 +256,7 @@ def _check_rows(unit, entries: list[SheetEntry]) -> None:
         access.require(
             not strays, _("以下指标不属于该项任务，不能在此填报：%(names)s") % {"names": "、".join(strays)}
         )
-        leads = task_row.lead_unit_id == unit.pk or taking_part[task_row.pk]  # as access.leads_row
-        if not leads:
+        if not taking_part[task_row.pk]:
             foreign = [item.indicator.name for item in entry.inputs if not item.indicator.is_additive]
             access.require(
                 not foreign,

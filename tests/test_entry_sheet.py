@@ -24,19 +24,31 @@ def sheet_of(unit_name: str, month) -> dict[int, object]:
 
 def a_row_with_lead_only_indicators(plan_year) -> TaskRow:
     """A row with indicators only its lead unit reports (a standard, a ratio or a milestone)."""
-    row = next(
+    return next(
         row
         for row in TaskRow.objects.filter(project__tier__plan_year=plan_year).order_by("pk")
         if any(not item.is_additive for item in row.indicators.all())
         and any(item.is_additive for item in row.indicators.all())
     )
-    return row
+
+
+def an_outsider(row: TaskRow) -> Unit:
+    """A unit that takes no part in the row, in any role or through any group."""
+    return next(
+        unit for unit in Unit.objects.order_by("pk") if not rows_of_unit(unit).filter(pk=row.pk).exists()
+    )
+
+
+def newly_named(row: TaskRow, role: str) -> Unit:
+    """An outsider, named in the row in the given role."""
+    unit = an_outsider(row)
+    TaskRowParty.objects.create(task_row=row, unit=unit, role=role, position=99)
+    return unit
 
 
 def test_a_co_lead_unit_fills_the_whole_row(plan_2023, march):
     row = a_row_with_lead_only_indicators(plan_2023)
-    co_lead = Unit.objects.exclude(pk=row.lead_unit_id).exclude(task_row_parties__task_row=row).first()
-    TaskRowParty.objects.create(task_row=row, unit=co_lead, role=TaskRowParty.Role.CO_LEAD, position=99)
+    co_lead = newly_named(row, TaskRowParty.Role.CO_LEAD)
     entry = sheet_of(co_lead.name, march)[row.pk]
     assert entry.is_lead
     assert [item.pk for item in entry.indicators] == [item.pk for item in row.indicators.order_by("position")]
@@ -44,8 +56,7 @@ def test_a_co_lead_unit_fills_the_whole_row(plan_2023, march):
 
 def test_a_responsible_unit_fills_only_the_additive_indicators(plan_2023, march):
     row = a_row_with_lead_only_indicators(plan_2023)
-    unit = Unit.objects.exclude(pk=row.lead_unit_id).exclude(task_row_parties__task_row=row).first()
-    TaskRowParty.objects.create(task_row=row, unit=unit, role=TaskRowParty.Role.RESPONSIBLE, position=99)
+    unit = newly_named(row, TaskRowParty.Role.RESPONSIBLE)
     entry = sheet_of(unit.name, march)[row.pk]
     every = list(row.indicators.order_by("position"))
     assert not entry.is_lead
@@ -96,8 +107,7 @@ def save_as(unit: Unit, row: TaskRow, indicators, month, django_user_model):
 
 def test_a_responsible_unit_may_not_save_the_lead_units_indicators(plan_2023, march, django_user_model):
     row = a_row_with_lead_only_indicators(plan_2023)
-    unit = Unit.objects.exclude(pk=row.lead_unit_id).exclude(task_row_parties__task_row=row).first()
-    TaskRowParty.objects.create(task_row=row, unit=unit, role=TaskRowParty.Role.RESPONSIBLE, position=99)
+    unit = newly_named(row, TaskRowParty.Role.RESPONSIBLE)
     lead_only = [item for item in row.indicators.all() if not item.is_additive]
     with pytest.raises(PermissionDenied, match="以下指标由牵头单位填报"):
         save_as(unit, row, lead_only, march, django_user_model)
@@ -106,8 +116,7 @@ def test_a_responsible_unit_may_not_save_the_lead_units_indicators(plan_2023, ma
 
 def test_a_co_lead_unit_may_save_the_lead_units_indicators(plan_2023, march, django_user_model):
     row = a_row_with_lead_only_indicators(plan_2023)
-    unit = Unit.objects.exclude(pk=row.lead_unit_id).exclude(task_row_parties__task_row=row).first()
-    TaskRowParty.objects.create(task_row=row, unit=unit, role=TaskRowParty.Role.CO_LEAD, position=99)
+    unit = newly_named(row, TaskRowParty.Role.CO_LEAD)
     lead_only = [item for item in row.indicators.all() if not item.is_additive]
     results = save_as(unit, row, lead_only, march, django_user_model)
     assert results[row.pk].ok, results[row.pk].errors
@@ -116,18 +125,8 @@ def test_a_co_lead_unit_may_save_the_lead_units_indicators(plan_2023, march, dja
 
 def test_a_unit_may_not_save_a_row_it_takes_no_part_in(plan_2023, march, django_user_model):
     row = a_row_with_lead_only_indicators(plan_2023)
-    outsider = (
-        Unit.objects.exclude(pk=row.lead_unit_id)
-        .exclude(task_row_parties__task_row=row)
-        .exclude(pk__in=rows_of_unit_members(row))
-        .first()
-    )
+    outsider = an_outsider(row)
     additive = [item for item in row.indicators.all() if item.is_additive]
     with pytest.raises(PermissionDenied, match="本单位不承担该项任务"):
         save_as(outsider, row, additive, march, django_user_model)
     assert not Figure.objects.filter(indicator__in=additive).exists()
-
-
-def rows_of_unit_members(row: TaskRow) -> list[int]:
-    """Units that take part in the row, through a group included."""
-    return [unit.pk for unit in Unit.objects.all() if rows_of_unit(unit).filter(pk=row.pk).exists()]
