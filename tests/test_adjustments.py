@@ -390,14 +390,14 @@ PAGES = {
 
 
 @pytest.mark.parametrize(
-    ("page", "role"), [(page, role) for page in PAGES for role in ROLES], ids=lambda value: str(value)
+    ("screen", "role"), [(screen, role) for screen in PAGES for role in ROLES], ids=lambda value: str(value)
 )
-def test_it_answers_each_adjustment_page_for_each_role(users, filed, page, role):
+def test_it_answers_each_adjustment_page_for_each_role(users, filed, screen, role):
     url = {
         "list": f"{reverse('evaluation:adjustment_list')}?year=2023",
         "new": f"{reverse('evaluation:adjustment_new')}?year=2023",
         "detail": reverse("evaluation:adjustment_detail", args=[filed.pk]),
-    }[page]
+    }[screen]
 
     response = client_for(users[role]).get(url)
 
@@ -405,7 +405,7 @@ def test_it_answers_each_adjustment_page_for_each_role(users, filed, page, role)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
     else:
-        assert response.status_code == PAGES[page][role]
+        assert response.status_code == PAGES[screen][role]
 
 
 ACTIONS = {

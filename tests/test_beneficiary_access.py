@@ -50,7 +50,7 @@ def person(township_liaison, elderly_indicator):
     )
 
 
-def _url(page, person):
+def _url(screen, person):
     row = person.indicator.task_row_id
     return {
         "index": reverse("beneficiaries:index"),
@@ -60,7 +60,7 @@ def _url(page, person):
         "import": reverse("beneficiaries:import_upload", args=[row]),
         "edit": reverse("beneficiaries:entry_edit", args=[person.pk]),
         "history": reverse("beneficiaries:entry_history", args=[person.pk]),
-    }[page]
+    }[screen]
 
 
 # page → role → status. township entered the person; minzheng leads the row; renshe has no part in it.
@@ -139,15 +139,15 @@ MATRIX = {
 CASES = [(page, role, status) for page, statuses in MATRIX.items() for role, status in statuses.items()]
 
 
-@pytest.mark.parametrize(("page", "role", "status"), CASES)
-def test_it_answers_each_role_on_each_page(request, person, page, role, status):
-    response = client_for(_user(request, role)).get(_url(page, person))
+@pytest.mark.parametrize(("screen", "role", "status"), CASES)
+def test_it_answers_each_role_on_each_page(request, person, screen, role, status):
+    response = client_for(_user(request, role)).get(_url(screen, person))
     assert response.status_code == status
 
 
-@pytest.mark.parametrize("page", list(MATRIX))
-def test_it_sends_anonymous_users_to_the_login_page(person, page):
-    response = client_for(None).get(_url(page, person))
+@pytest.mark.parametrize("screen", list(MATRIX))
+def test_it_sends_anonymous_users_to_the_login_page(person, screen):
+    response = client_for(None).get(_url(screen, person))
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
 

@@ -63,14 +63,14 @@ def _sheet_text(content: bytes) -> str:
 
 
 @pytest.mark.parametrize("user_fixture", ["township_liaison", "minzheng_liaison", "office_user"])
-@pytest.mark.parametrize("page", ["row", "edit", "history"])
-def test_it_masks_numbers_on_every_page(request, person, user_fixture, page):
+@pytest.mark.parametrize("screen", ["row", "edit", "history"])
+def test_it_masks_numbers_on_every_page(request, person, user_fixture, screen):
     user = request.getfixturevalue(user_fixture)
     url = {
         "row": reverse("beneficiaries:row", args=[person.indicator.task_row_id]),
         "edit": reverse("beneficiaries:entry_edit", args=[person.pk]),
         "history": reverse("beneficiaries:entry_history", args=[person.pk]),
-    }[page]
+    }[screen]
     response = client_for(user).get(url)
     if response.status_code == 403:  # the lead unit may not edit another unit's entry
         return
@@ -188,13 +188,13 @@ def test_it_refuses_a_full_export_when_the_audit_row_cannot_be_written(full_offi
         )
 
 
-@pytest.mark.parametrize("page", ["changelist", "change", "history"])
-def test_it_masks_numbers_in_the_admin(superuser, person, page):
+@pytest.mark.parametrize("screen", ["changelist", "change", "history"])
+def test_it_masks_numbers_in_the_admin(superuser, person, screen):
     url = {
         "changelist": reverse("admin:beneficiaries_beneficiary_changelist"),
         "change": reverse("admin:beneficiaries_beneficiary_change", args=[person.pk]),
         "history": reverse("admin:beneficiaries_beneficiary_history", args=[person.pk]),
-    }[page]
+    }[screen]
     response = client_for(superuser).get(url)
     assert response.status_code == 200
     content = response.content.decode()

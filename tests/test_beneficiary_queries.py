@@ -68,16 +68,16 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("page", "user_fixture"), CASES)
+@pytest.mark.parametrize(("screen", "user_fixture"), CASES)
 def test_it_keeps_queries_flat_as_the_list_grows(
-    request, pair, township_liaison, elderly_row, elderly_indicator, february, user_fixture, page
+    request, pair, township_liaison, elderly_row, elderly_indicator, february, user_fixture, screen
 ):
     user = request.getfixturevalue(user_fixture)
     url = {
         "index": reverse("beneficiaries:index") + "?year=2023",
         "row": reverse("beneficiaries:row", args=[elderly_row.pk]) + "?month=2",
         "export": reverse("beneficiaries:row_export", args=[elderly_row.pk]),
-    }[page]
+    }[screen]
     client = client_for(user)
     save_figures(request.getfixturevalue("minzheng_liaison"), elderly_row, february, {ELDERLY: "30"})
     add_people(elderly_indicator, township_liaison, start=1, count=3)

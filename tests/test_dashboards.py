@@ -394,14 +394,14 @@ def page_url(name: str, plan_year) -> str:
 
 
 @pytest.mark.parametrize("role", list(ROLE_FIXTURES))
-@pytest.mark.parametrize("page", DASHBOARD_PAGES)
-def test_it_opens_each_dashboard_to_readers_only(request, plan_2023, page, role):
+@pytest.mark.parametrize("screen", DASHBOARD_PAGES)
+def test_it_opens_each_dashboard_to_readers_only(request, plan_2023, screen, role):
     put(plan_2023, 8, {EMPLOYMENT: 3300})
     fixture = ROLE_FIXTURES[role]
     user = request.getfixturevalue(fixture) if fixture else None
     before = database_state()
 
-    response = client_for(user).get(page_url(page, plan_2023))
+    response = client_for(user).get(page_url(screen, plan_2023))
 
     if role == "anonymous":
         assert response.status_code == 302
@@ -422,13 +422,13 @@ def test_it_lets_only_the_office_export_the_notice_list(request, plan_2023, role
     assert response.status_code == expected
 
 
-@pytest.mark.parametrize("page", DASHBOARD_PAGES)
-def test_it_changes_nothing_on_a_post(plan_2023, leader_user, office_user, page):
+@pytest.mark.parametrize("screen", DASHBOARD_PAGES)
+def test_it_changes_nothing_on_a_post(plan_2023, leader_user, office_user, screen):
     put(plan_2023, 8, {EMPLOYMENT: 3300})
     before = database_state()
 
     for user in (leader_user, office_user):
-        assert client_for(user).post(page_url(page, plan_2023)).status_code == 405
+        assert client_for(user).post(page_url(screen, plan_2023)).status_code == 405
 
     assert database_state() == before
 

@@ -78,31 +78,31 @@ PAGES = {
 }
 
 
-def _page_url(page, row, evidence):
-    if page == "overview":
+def _page_url(screen, row, evidence):
+    if screen == "overview":
         return reverse("evaluation:overview", args=[2023])
-    if page == "row":
+    if screen == "row":
         return reverse("evaluation:row", args=[row.pk])
-    if page == "evidence":
+    if screen == "evidence":
         return reverse("evaluation:download_evidence", args=[evidence.pk])
-    if page == "unit_score":
+    if screen == "unit_score":
         return reverse("evaluation:unit_score", args=[2023, Unit.objects.get(name="县人社局").pk])
-    if page == "adjustments":
+    if screen == "adjustments":
         return reverse("evaluation:adjustment_list")
-    return reverse(f"evaluation:{page}", args=[2023])
+    return reverse(f"evaluation:{screen}", args=[2023])
 
 
 @pytest.mark.parametrize(
-    ("page", "role"), [(p, r) for p in PAGES for r in ROLES], ids=lambda value: str(value)
+    ("screen", "role"), [(p, r) for p in PAGES for r in ROLES], ids=lambda value: str(value)
 )
-def test_it_answers_each_evaluation_page_for_each_role(users, employment_row, evidence, page, role):
-    response = client_for(users[role]).get(_page_url(page, employment_row, evidence))
+def test_it_answers_each_evaluation_page_for_each_role(users, employment_row, evidence, screen, role):
+    response = client_for(users[role]).get(_page_url(screen, employment_row, evidence))
 
     if role == "anonymous":
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
     else:
-        assert response.status_code == PAGES[page][role]
+        assert response.status_code == PAGES[screen][role]
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -476,22 +476,22 @@ PAGES = {
 }
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("screen", PAGES)
 @pytest.mark.parametrize("role", READERS)
-def test_it_opens_the_exports_to_the_readers(request, plan_2023, page, role):
-    response = _client(request, role).get(PAGES[page]())
+def test_it_opens_the_exports_to_the_readers(request, plan_2023, screen, role):
+    response = _client(request, role).get(PAGES[screen]())
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("screen", PAGES)
 @pytest.mark.parametrize("role", REFUSED)
-def test_it_refuses_the_exports_to_liaisons_and_others(request, plan_2023, page, role):
-    assert _client(request, role).get(PAGES[page]()).status_code == 403
+def test_it_refuses_the_exports_to_liaisons_and_others(request, plan_2023, screen, role):
+    assert _client(request, role).get(PAGES[screen]()).status_code == 403
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_it_sends_anonymous_users_to_log_in_for_the_exports(client, plan_2023, page):
-    response = client.get(PAGES[page]())
+@pytest.mark.parametrize("screen", PAGES)
+def test_it_sends_anonymous_users_to_log_in_for_the_exports(client, plan_2023, screen):
+    response = client.get(PAGES[screen]())
     assert response.status_code == 302
     assert response["Location"].startswith(f"{reverse('login')}?next=")
 

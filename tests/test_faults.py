@@ -42,11 +42,11 @@ def assert_unavailable_page(response) -> None:
     )
 
 
-@pytest.mark.parametrize("page", ["reporting:entry", "reporting:home", "login"])
-def test_it_answers_503_in_chinese_when_the_database_is_down(renshe_liaison, page):
+@pytest.mark.parametrize("screen", ["reporting:entry", "reporting:home", "login"])
+def test_it_answers_503_in_chinese_when_the_database_is_down(renshe_liaison, screen):
     client = browser(renshe_liaison)
     with connection.execute_wrapper(database_down):
-        response = client.get(reverse(page))
+        response = client.get(reverse(screen))
     assert_unavailable_page(response)
 
 

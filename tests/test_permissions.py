@@ -149,38 +149,38 @@ def _page_cases():
             yield pytest.param(page, role, status, id=f"{page}-{role}")
 
 
-def _open_page(client, page, submission, month):
-    if page == "home":
+def _open_page(client, screen, submission, month):
+    if screen == "home":
         return client.get(reverse("reporting:home"))
-    if page == "entry_get":
+    if screen == "entry_get":
         return client.get(entry_url(month))
-    if page == "entry_post":
+    if screen == "entry_post":
         return client.post(entry_url(month), {})
-    if page == "review_list":
+    if screen == "review_list":
         return client.get(f"{reverse('reporting:review_list')}?year=2023&month=3")
-    if page == "review_detail":
+    if screen == "review_detail":
         return client.get(reverse("reporting:review_detail", args=[submission.pk]))
-    if page == "matrix_export":
+    if screen == "matrix_export":
         return client.get(reverse("reporting:responsibility_matrix", args=[2023]))
-    raise AssertionError(page)
+    raise AssertionError(screen)
 
 
-@pytest.mark.parametrize(("page", "role", "expected"), list(_page_cases()))
-def test_it_answers_each_page_for_each_role(request, make_submission, march, page, role, expected):
+@pytest.mark.parametrize(("screen", "role", "expected"), list(_page_cases()))
+def test_it_answers_each_page_for_each_role(request, make_submission, march, screen, role, expected):
     submission = make_submission(Submission.Status.SUBMITTED)
     before = database_state()
 
-    response = _open_page(client_for(_user(request, role)), page, submission, march)
+    response = _open_page(client_for(_user(request, role)), screen, submission, march)
 
     assert response.status_code == expected
     if role == "anonymous":
-        login = reverse("admin:login") if page == "matrix_export" else LOGIN
+        login = reverse("admin:login") if screen == "matrix_export" else LOGIN
         assert response["Location"].startswith(f"{login}?next=")
-    elif page == "home" and expected == 302:
+    elif screen == "home" and expected == 302:
         user = _user(request, role)
         kwargs = {"key": user.membership.person_id} if role == "leader" else {}
         assert response["Location"] == reverse(HOME_TARGETS[role], kwargs=kwargs)
-    elif page == "matrix_export" and expected == 302:
+    elif screen == "matrix_export" and expected == 302:
         assert response["Location"].startswith(f"{reverse('admin:login')}?next=")
     assert database_state()["submissions"] == before["submissions"]
     assert database_state()["figures"] == before["figures"]

@@ -71,9 +71,9 @@ def _cases():
             yield pytest.param(page, role, role in allowed, id=f"{page}-{role}")
 
 
-@pytest.mark.parametrize(("page", "role", "allowed"), list(_cases()))
-def test_each_duty_belongs_to_one_role(request, figure, page, role, allowed):
-    response = client_for(user_for(request, role)).get(PAGES[page][1](figure))
+@pytest.mark.parametrize(("screen", "role", "allowed"), list(_cases()))
+def test_each_duty_belongs_to_one_role(request, figure, screen, role, allowed):
+    response = client_for(user_for(request, role)).get(PAGES[screen][1](figure))
     if allowed:
         assert response.status_code == 200
     else:
