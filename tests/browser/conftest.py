@@ -2,7 +2,7 @@
 
 Every test in this folder drives a real Chromium through Playwright against Django's
 `live_server`. Such tests are transactional (the database is flushed afterwards), so
-each test loads the bundled plan itself through the `plan_2023` fixture.
+each test restores the bundled plan itself through the `plan_2023` fixture.
 """
 
 import os

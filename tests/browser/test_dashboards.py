@@ -7,11 +7,12 @@ import pytest
 from django.db.models import Sum
 from playwright.sync_api import Page, expect
 
-from projects.models import Indicator, Person, TaskRow
+from projects.models import Indicator, Person, PlanYear, TaskRow
 from reporting.dashboards import board
 from reporting.demo import DEMO_PASSWORD, create_demo_accounts, create_demo_figures
 from reporting.models import Figure, Submission
 from reporting.progress import Status
+from tests.database import restore_snapshot, take_snapshot
 
 WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 812}}
 EMPLOYMENT = "城镇新增就业"  # 王兰鹏; made seriously behind in July and August
@@ -33,13 +34,23 @@ def fall_behind(name: str, *, months: tuple[int, ...], value: int) -> None:
     ).update(value=Decimal(value))
 
 
+_YEAR = []  # a snapshot of the database once `year` was first built, for the tests after it
+
+
 @pytest.fixture
 def year(plan_2023):
-    """Nine months of demo figures (January–August forwarded), two indicators behind since July."""
+    """Nine months of demo figures (January–August forwarded), two indicators behind since July.
+
+    Built once, then restored from a snapshot for each later test.
+    """
+    if _YEAR:
+        restore_snapshot(_YEAR[0])
+        return PlanYear.objects.get(year=2023)
     create_demo_accounts(require_password_change=False)
     create_demo_figures(plan_year=plan_2023, months=9)
     fall_behind(EMPLOYMENT, months=(7, 8), value=300)
     fall_behind(BEDS, months=(7, 8), value=100)
+    _YEAR.append(take_snapshot())
     return plan_2023
 
 
