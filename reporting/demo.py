@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import services
+from audit.signals import record_bulk_history
 from projects.models import Indicator, Person, PlanYear, TaskRow, Unit
 from reporting.deadlines import ensure_reporting_months, month_schedule
 from reporting.models import Contribution, Figure, Membership, ReviewEvent, Role, Submission
@@ -107,7 +108,11 @@ def _value_for(indicator: Indicator, month: int, rng: random.Random) -> tuple[De
 
 @transaction.atomic
 def create_demo_figures(*, plan_year: PlanYear, months: int = 4) -> int:
-    """A few months of figures: early months forwarded, the last one at every workflow stage."""
+    """A few months of figures: early months forwarded, the last one at every workflow stage.
+
+    Written in bulk, each row with its history and audit row as the services write them
+    (`record_bulk_history`), in the order one-by-one saves would give: a few thousand rows.
+    """
     if Submission.objects.filter(reporting_month__plan_year=plan_year, is_demo=True).exists():
         return 0
     user_model = get_user_model()
@@ -122,7 +127,8 @@ def create_demo_figures(*, plan_year: PlanYear, months: int = 4) -> int:
         .prefetch_related("indicators__parent")
     )
     township = Unit.objects.filter(kind=Unit.Kind.TOWNSHIP).first()
-    count = 0
+    # (submission, [(contribution, [figures])], events), in the order of the rows and months.
+    planned = []
     for reporting_month in reporting_months[:months]:
         schedule = month_schedule(reporting_month)
         submitted_at = timezone.make_aware(datetime.combine(schedule.submit_deadline, time(10, 0)))
@@ -139,7 +145,7 @@ def create_demo_figures(*, plan_year: PlanYear, months: int = 4) -> int:
                 ][index % 5]
             late = rng.random() < 0.1
             at = submitted_at + timezone.timedelta(days=2 if late else 0)
-            submission = Submission.objects.create(
+            submission = Submission(
                 reporting_month=reporting_month,
                 task_row=row,
                 status=status,
@@ -149,7 +155,7 @@ def create_demo_figures(*, plan_year: PlanYear, months: int = 4) -> int:
                 on_time=None if status == Submission.Status.DRAFT else not late,
                 return_reason="演示：请补充进展情况。" if status == Submission.Status.RETURNED else "",
             )
-            contribution = Contribution.objects.create(
+            lead = Contribution(
                 submission=submission,
                 unit=row.lead_unit,
                 updated_by=liaison,
@@ -157,27 +163,56 @@ def create_demo_figures(*, plan_year: PlanYear, months: int = 4) -> int:
                 progress="演示数据：按计划推进。",
                 problems="",
             )
+            parts = [(lead, [])]
             for indicator in row.indicators.all():
                 value, stage = _value_for(indicator, reporting_month.month, rng)
-                Figure.objects.create(
-                    contribution=contribution, indicator=indicator, value=value, stage=stage
-                )
-            if (
-                township
-                and row.lead_unit.name == "县人社局"
-                and row.indicators.filter(kind="quantity").exists()
-            ):
-                part = Contribution.objects.create(submission=submission, unit=township, progress="演示数据")
-                for indicator in row.indicators.filter(kind__in=["quantity", "subset"]):
-                    Figure.objects.create(
-                        contribution=part, indicator=indicator, value=Decimal(10 * reporting_month.month)
-                    )
-            _demo_events(submission, at, liaison=liaison, office=office, statistics=statistics)
-            count += 1
-    return count
+                parts[0][1].append(Figure(contribution=lead, indicator=indicator, value=value, stage=stage))
+            shares = [item for item in row.indicators.all() if item.kind in ("quantity", "subset")]
+            if township and row.lead_unit.name == "县人社局" and any(i.kind == "quantity" for i in shares):
+                part = Contribution(submission=submission, unit=township, progress="演示数据")
+                value = Decimal(10 * reporting_month.month)
+                parts.append((part, [Figure(contribution=part, indicator=i, value=value) for i in shares]))
+            planned.append((submission, parts, _demo_events(submission, at, liaison, office, statistics)))
+    _write_demo(planned)
+    return len(planned)
 
 
-def _demo_events(submission: Submission, at, *, liaison, office, statistics) -> None:
+def _write_demo(planned: list) -> None:
+    submissions = [submission for submission, _parts, _events in planned]
+    Submission.objects.bulk_create(submissions)
+    contributions = []
+    for submission, parts, _events in planned:
+        for contribution, _figures in parts:
+            contribution.submission = submission  # now with its primary key
+            contributions.append(contribution)
+    Contribution.objects.bulk_create(contributions)
+    figures = []
+    for _submission, parts, _events in planned:
+        for contribution, part_figures in parts:
+            for figure in part_figures:
+                figure.contribution = contribution
+                figures.append(figure)
+    Figure.objects.bulk_create(figures)
+    histories = {}
+    for model, objects in ((Submission, submissions), (Contribution, contributions), (Figure, figures)):
+        rows = model.history.bulk_history_create(objects, default_change_reason=None)
+        histories[model] = dict(zip(objects, rows, strict=True))
+    entries = []
+    for submission, parts, _events in planned:
+        entries.append((submission, histories[Submission][submission], None))
+        for contribution, part_figures in parts:
+            entries.append((contribution, histories[Contribution][contribution], None))
+            entries += [(figure, histories[Figure][figure], None) for figure in part_figures]
+    record_bulk_history(entries, user=None)
+    events = []
+    for submission, _parts, submission_events in planned:
+        for event in submission_events:
+            event.submission = submission
+            events.append(event)
+    ReviewEvent.objects.bulk_create(events)
+
+
+def _demo_events(submission: Submission, at, liaison, office, statistics) -> list[ReviewEvent]:
     steps = {
         Submission.Status.DRAFT: [],
         Submission.Status.SUBMITTED: [("submit", liaison)],
@@ -191,11 +226,13 @@ def _demo_events(submission: Submission, at, *, liaison, office, statistics) -> 
             ("forward", office),
         ],
     }[submission.status]
-    for offset, (action, actor) in enumerate(steps):
-        ReviewEvent.objects.create(
+    return [
+        ReviewEvent(
             submission=submission,
             action=action,
             actor=actor,
             at=at + timezone.timedelta(hours=offset),
             reason="演示：请补充进展情况。" if action == "return" else "",
         )
+        for offset, (action, actor) in enumerate(steps)
+    ]
