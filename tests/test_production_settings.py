@@ -1,12 +1,16 @@
 """The production settings (DEBUG=false), read by a fresh interpreter as the server would read them."""
 
+import functools
 import json
 import os
+import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "prod-like-" + "k3y" * 20
@@ -57,13 +61,19 @@ NAMES = [
 
 
 def production_settings(**env) -> dict:
+    """The settings a fresh interpreter reads from this environment (each environment read once a session)."""
+    return json.loads(_read_settings(tuple(sorted(env.items()))))
+
+
+@functools.cache
+def _read_settings(env: tuple[tuple[str, str], ...]) -> str:
     code = (
         "import django, json; django.setup(); from django.conf import settings as s; "
         f"print(json.dumps({{name: getattr(s, name) for name in {NAMES!r}}}, default=list))"
     )
-    result = run("-c", code, env={**PRODUCTION_ENV, **env})
+    result = run("-c", code, env={**PRODUCTION_ENV, **dict(env)})
     assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return result.stdout
 
 
 def test_the_deploy_check_passes_with_the_documented_production_settings():
@@ -108,18 +118,35 @@ def test_it_keeps_uploads_awaiting_confirmation_where_the_environment_says():
     assert shared["IMPORT_PENDING_DIR"] == "/srv/shared/minsheng-imports"
 
 
+@pytest.fixture(scope="session")
+def migrated_database(django_db_setup, django_db_blocker, tmp_path_factory) -> str:
+    """The address of a migrated database: the session's test database (migrations already ran).
+
+    On SQLite, a file copy of the in-memory test database, which a second process cannot open;
+    on PostgreSQL, the test database itself (these tests only read it).
+    """
+    with django_db_blocker.unblock():
+        connection.ensure_connection()
+        if connection.vendor != "sqlite":
+            settings = connection.settings_dict
+            return f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
+        path = tmp_path_factory.mktemp("migrated") / "db.sqlite3"
+        with sqlite3.connect(path) as copy:
+            connection.connection.backup(copy)
+        return f"sqlite:///{path}"
+
+
 @pytest.fixture
-def migrated(tmp_path) -> dict[str, str]:
-    """The production environment on a fresh, migrated database of its own."""
-    env = {
-        **PRODUCTION_ENV,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "CACHE_DIR": str(tmp_path),
-    }
-    assert run("manage.py", "migrate", "--noinput", "-v", "0", env=env).returncode == 0
-    return env
+def migrated(migrated_database, tmp_path) -> dict[str, str]:
+    """The production environment on a migrated database of its own (a copy of the session's)."""
+    address = migrated_database
+    if address.startswith("sqlite:///"):
+        shutil.copyfile(address.removeprefix("sqlite:///"), tmp_path / "db.sqlite3")
+        address = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    return {**PRODUCTION_ENV, "DATABASE_URL": address, "CACHE_DIR": str(tmp_path)}
 
 
+@pytest.mark.django_db  # so that the session sets up its test database (migrated_database reads it)
 @pytest.mark.parametrize("module", ["minsheng.wsgi", "minsheng.asgi"])
 def test_the_application_leaves_no_database_connection_open_for_forked_workers(module, migrated):
     # gunicorn --preload loads the application once, then forks: an open connection would be shared.
@@ -129,6 +156,7 @@ def test_the_application_leaves_no_database_connection_open_for_forked_workers(m
     assert result.stdout.strip() == "True"
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("module", ["minsheng.wsgi", "minsheng.asgi"])
 def test_a_server_start_drops_the_pages_cached_by_the_code_before_it(module, migrated):
     code = (
