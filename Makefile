@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 
-.PHONY: run setup test lint bench loadtest clean
+.PHONY: run setup install test lint bench loadtest clean
 
 run: setup
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
@@ -14,9 +14,14 @@ setup: $(STAMP)
 	DEBUG=true $(BIN)/python manage.py load_plan
 	DEBUG=true $(BIN)/python manage.py load_demo
 
+install: $(STAMP)
+
+# Two workers (pytest-xdist), each with its own test database; transactional and browser tests run last on each.
+# pytest prints the 25 slowest tests and the total time.
+TEST_WORKERS ?= 2
 test: $(STAMP)
 	DATABASE_URL= $(BIN)/python manage.py makemigrations --check --dry-run --settings=minsheng.settings_test
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
