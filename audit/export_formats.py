@@ -7,18 +7,12 @@ Such text gets a leading apostrophe (OWASP's advice for CSV injection), in CSV a
 
 from import_export.formats.base_formats import CSV, XLSX
 
-from reporting.exporters import FORMULA_TRIGGERS
-
-
-def neutralise_text(value):
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
+from core.xlsx import neutralise_csv
 
 
 def _neutralised(dataset):
     """The dataset with every cell neutralised, in place; the headers are the resource's own."""
-    rows = [[neutralise_text(value) for value in row] for row in dataset]
+    rows = [[neutralise_csv(value) for value in row] for row in dataset]
     del dataset[:]
     for row in rows:
         dataset.append(row)

@@ -248,7 +248,7 @@ def _plain(value):
     from django.utils import timezone
     from django.utils.functional import Promise
 
-    from reporting.exporters import Formatted
+    from core.xlsx import Formatted
 
     if isinstance(value, Formatted):
         value = value.value

@@ -214,7 +214,7 @@ class Bench:
         from django.contrib.auth import get_user_model
         from django.test import Client
 
-        from ops import data_version
+        from core import data_version
         from projects.models import PlanYear
 
         self.size = size
@@ -232,7 +232,7 @@ class Bench:
         data_version.renew()  # nothing cached by an earlier run, on other data, is served
 
     def get(self, who: str, url: str, *, cold: bool = False) -> Callable[[], int]:
-        from ops import data_version
+        from core import data_version
 
         client = self.clients[who]
         if cold:
@@ -414,7 +414,7 @@ class Bench:
     def matrix_floor(self) -> tuple[Timing, int]:
         from openpyxl import Workbook
 
-        from reporting.exporters import FIRST_DATA_ROW, ResponsibilityMatrixExporter
+        from projects.matrix import FIRST_DATA_ROW, ResponsibilityMatrixExporter
 
         lines = ResponsibilityMatrixExporter(plan_year=self.plan_year).lines()
         values = [
@@ -450,7 +450,7 @@ class Bench:
         from openpyxl import Workbook, load_workbook
         from openpyxl.cell.cell import MergedCell
 
-        from reporting.exporters import ResponsibilityMatrixExporter
+        from projects.matrix import ResponsibilityMatrixExporter
 
         content = ResponsibilityMatrixExporter(plan_year=self.plan_year).render().content
         built = load_workbook(io.BytesIO(content), rich_text=True).active

@@ -9,23 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.id_numbers import id_number_hash, validate_id_number
 from beneficiaries.models import Beneficiary, DoubleCountingPair
-from minsheng.admin import HistoryAdmin
+from core.admin import ReadOnlyAdmin
 
 
-class ReadOnlyAdmin(HistoryAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
+class PersonalDataAdmin(ReadOnlyAdmin):
     def has_delete_permission(self, request, obj=None):
         # Removal is a flag with a reason; only a superuser may erase a record (e.g. on a legal request).
         return request.user.is_superuser
 
 
 @admin.register(Beneficiary)
-class BeneficiaryAdmin(ReadOnlyAdmin):
+class BeneficiaryAdmin(PersonalDataAdmin):
     list_display = [
         "name",
         "id_number_masked",
@@ -59,6 +53,6 @@ class BeneficiaryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(DoubleCountingPair)
-class DoubleCountingPairAdmin(ReadOnlyAdmin):
+class DoubleCountingPairAdmin(PersonalDataAdmin):
     list_display = ["indicator_a", "indicator_b", "note", "created_by", "created_at"]
     list_select_related = ["indicator_a", "indicator_b", "created_by"]

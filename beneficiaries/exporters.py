@@ -1,4 +1,4 @@
-"""Excel files of this app, on the exporter framework of `reporting.exporters`.
+"""Excel files of this app, on the exporter framework of `core.xlsx`.
 
 - the grassroots table (基层表) of one submission: small, laid out with merged cells, normal mode;
 - a task row's beneficiary list (受益对象明细表): flat and possibly long, streamed in write-only
@@ -20,8 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from beneficiaries.imports import COLUMNS as IMPORT_COLUMNS
 from beneficiaries.selectors import GrassrootsTable
-from projects.models import TaskRow
-from reporting.exporters import (
+from core.xlsx import (
     BORDER,
     CENTRED,
     DATE,
@@ -34,6 +33,7 @@ from reporting.exporters import (
     neutralise,
     number_format_for,
 )
+from projects.models import TaskRow
 
 GRASSROOTS_TITLE = gettext_lazy("重点民生实事项目基层表")
 

@@ -1,6 +1,6 @@
 """Reading a beneficiary list from Excel: every row checked with the browser's form, all or nothing.
 
-The file is inspected before parsing (`beneficiaries.uploads`), read in
+The file is inspected before parsing (`core.uploads`), read in
 openpyxl's read-only mode, and each row goes through `BeneficiaryForm`; any
 error refuses the whole file, naming the row (Excel's row number).
 """
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from beneficiaries.forms import GENDER_WORDS, BeneficiaryForm, spreadsheet_value
-from beneficiaries.uploads import UploadRejected, inspect_xlsx_upload
+from core.uploads import UploadRefused, spool_upload
 from projects.models import Indicator, Unit, UnitAlias
 
 MAX_ROWS = 5000
@@ -75,8 +75,8 @@ def _township_names(townships: list[Unit]) -> dict[str, int]:
 def read_upload(upload, *, indicators: list[Indicator], townships: list[Unit]) -> ReadResult:
     """Inspect, parse and check an uploaded file; nothing is written."""
     try:
-        content = inspect_xlsx_upload(upload)
-    except UploadRejected as exc:
+        content = spool_upload(upload)
+    except UploadRefused as exc:
         return ReadResult(errors=[str(exc)], error_count=1)
     return read_workbook(content, indicators=indicators, townships=townships)
 

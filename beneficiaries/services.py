@@ -21,12 +21,13 @@ from beneficiaries.id_numbers import id_number_hash
 from beneficiaries.imports import ReadResult
 from beneficiaries.models import Beneficiary, DoubleCountingPair, ImportBatch
 from beneficiaries.selectors import list_indicators, townships
+from core.errors import Refused
 from projects.models import Indicator, TaskRow
 from reporting.access import require
 
 
-class BatchRefused(Exception):
-    """A staged import that can no longer be applied; the message is for the user, in Chinese."""
+class BatchRefused(Refused):
+    """A staged import that can no longer be applied."""
 
 
 EVENTS = {

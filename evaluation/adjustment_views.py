@@ -99,7 +99,7 @@ def adjustment_new(request):
                     request=request,
                 )
             except targets.AdjustmentError as exc:
-                errors = str(exc).split("\n")
+                errors = exc.messages
             else:
                 messages.success(request, _("调整申请已提交，等待专班办公室审核。"))
                 return redirect("evaluation:adjustment_detail", pk=adjustment.pk)
@@ -195,7 +195,7 @@ def adjustment_decision(request, pk: int):
             user=request.user, adjustment_id=adjustment.pk, request=request, **form.cleaned_data
         )
     except targets.AdjustmentError as exc:
-        for message in str(exc).split("\n"):
+        for message in exc.messages:
             messages.error(request, message)
     else:
         messages.success(request, _("审批结果已录入。"))

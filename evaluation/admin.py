@@ -7,6 +7,7 @@ and audit records in `evaluation.services`; the admin offers no way around them.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdmin
 from evaluation.models import (
     Certification,
     Evidence,
@@ -15,18 +16,6 @@ from evaluation.models import (
     SelfEvaluation,
     SelfEvaluationFigure,
 )
-from minsheng.admin import HistoryAdmin
-
-
-class ReadOnlyAdmin(HistoryAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -6,6 +6,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.xlsx import PERCENT, Column, SheetSpec, StreamingExporter, as_fraction
 from evaluation.selectors import (
     FORMULA_TERMS,
     IndicatorOutcome,
@@ -16,10 +17,8 @@ from evaluation.selectors import (
     weights_for,
 )
 from projects.models import PlanYear
-from reporting.exporters import PERCENT, Column, SheetSpec, StreamingExporter, as_fraction, register
 
 
-@register
 class UnitScoreExporter(StreamingExporter):
     """One line per lead unit with the facts and the score, then every indicator's outcome."""
 

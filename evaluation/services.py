@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record
+from core.errors import Refused
 from evaluation.models import (
     MAX_EVIDENCE_FILES,
     Certification,
@@ -30,8 +31,8 @@ from reporting.validation import parse_number, parse_stage
 TEXT_LIMIT = 2000
 
 
-class EvaluationError(Exception):
-    """A refused action; the message is for the user, in Chinese."""
+class EvaluationError(Refused):
+    """A refused step of the year-end evaluation."""
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from core.limits import MB, UPLOAD_LIMITS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105 - refused when DEBUG is off
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "core",
     "projects",
     "reporting",
     "audit",
@@ -228,7 +231,6 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 # --- uploads: caps on what a request may carry (README: 上传限制) ------------------------------------
 
-MB = 1024 * 1024
 # A form without files (the monthly entry of a unit with many rows stays far below these).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * MB)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 5000)
@@ -236,16 +238,17 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 5000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * MB)
 FILE_UPLOAD_PERMISSIONS = 0o640
 # The monthly Excel import (reporting/imports.py): checked before and while the workbook is read.
-IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 5 * MB)
-IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 2000)
-IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 30 * MB)
-IMPORT_MAX_ZIP_PARTS = 200
-IMPORT_MAX_COMPRESSION_RATIO = 100
+# The defaults are in core/limits.py; the first three may be set in the environment.
+IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", UPLOAD_LIMITS["IMPORT_MAX_UPLOAD_BYTES"])
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", UPLOAD_LIMITS["IMPORT_MAX_ROWS"])
+IMPORT_MAX_UNCOMPRESSED_BYTES = env_int(
+    "IMPORT_MAX_UNCOMPRESSED_BYTES", UPLOAD_LIMITS["IMPORT_MAX_UNCOMPRESSED_BYTES"]
+)
 # Where an upload waits between preview and confirmation; empty: the system's temporary directory.
 # With several app servers, a directory they all mount, so a confirmation may reach any of them.
 IMPORT_PENDING_DIR = os.environ.get("IMPORT_PENDING_DIR", "").strip() or None
 
-# Cached dashboard pages, keyed on a token that every write renews (ops/data_version.py). Every
+# Cached dashboard pages, keyed on a token that every write renews (core/data_version.py). Every
 # application process must see the same cache: files under CACHE_DIR, on a directory that all
 # servers mount when there are several (README: 性能与部署). PAGE_CACHE_SECONDS=0 turns caching off.
 CACHE_DIR = Path(os.environ.get("CACHE_DIR", "").strip() or BASE_DIR / "var" / "cache")

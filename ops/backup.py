@@ -31,7 +31,8 @@ from django.db import connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ops import data_version
+from core import data_version
+from core.errors import Refused
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -41,8 +42,8 @@ MEDIA_DIR = "media"
 FIGURE_COLUMNS = ("id", "contribution_id", "indicator_id", "value", "stage", "explanation")
 
 
-class BackupError(Exception):
-    """A refused or failed backup or restore; the message is for the operator, in Chinese."""
+class BackupError(Refused):
+    """A refused or failed backup or restore; the message is for the operator."""
 
 
 # --- what a database holds ------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from django.db import connections
 
 from accounts import checks
-from ops import data_version
+from core import data_version
 
 
 def prepare_to_serve() -> None:

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import resources
 
 from audit.admin_mixins import AuditedExportMixin, AuditedImportExportMixin
-from minsheng.admin import HistoryAdmin
+from core.admin import HistoryAdmin
 from projects.models import (
     Indicator,
     Person,

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.errors import Refused
 from projects.models import (
     Indicator,
     Person,
@@ -28,8 +29,8 @@ BUNDLED_PLANS_DIR = settings.BASE_DIR / "fixtures"
 LOAD_REASON = "载入方案文件"
 
 
-class PlanFileError(Exception):
-    """The plan file cannot be loaded; the message is for the user, in Chinese."""
+class PlanFileError(Refused):
+    """The plan file cannot be loaded."""
 
 
 @dataclass

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record
+from core.errors import Refused
 from projects.models import Indicator, PlanYear, TargetAdjustment, TargetAdjustmentLine, TaskRowParty, Unit
 from reporting import access
 
@@ -26,8 +27,8 @@ MAX_TARGET = Decimal("1e10")  # what the 14-digit, 4-place target columns can ho
 TEXT_LIMIT = 2000
 
 
-class AdjustmentError(Exception):
-    """A refused adjustment request or decision; the message is for the user, in Chinese."""
+class AdjustmentError(Refused):
+    """A refused adjustment request or decision; one problem a line."""
 
 
 # --- reading targets ----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
 from audit.admin_mixins import AuditedImportExportMixin
-from minsheng.admin import HistoryAdmin
+from core.admin import HistoryAdmin, ReadOnlyAdmin
 from reporting import access
 from reporting.deadlines import MonthSchedule, month_schedule, month_schedules, override_errors
 from reporting.models import (
@@ -280,22 +280,6 @@ class MembershipAdmin(HistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return access.can_change_grants_of(request.user, obj.user if obj is not None else None)
-
-
-class ReadOnlyAdmin(HistoryAdmin):
-    """Figures change only through the reporting services, which check locks and permissions.
-
-    The admin shows them and their full history, but offers no way around the workflow.
-    """
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ContributionInline(admin.TabularInline):

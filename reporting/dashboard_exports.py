@@ -1,4 +1,4 @@
-"""The task force's notice list (通报名单) as a spreadsheet, built on reporting.exporters."""
+"""The task force's notice list (通报名单) as a spreadsheet, built on core.xlsx."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -7,8 +7,8 @@ from openpyxl.cell.rich_text import CellRichText
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from core.xlsx import BaseExporter, neutralise
 from reporting.dashboards import Board, Line
-from reporting.exporters import BaseExporter, neutralise
 
 FONT_NAME = "宋体"
 THIN = Side(style="thin")

@@ -14,11 +14,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from audit.services import record_export
+from core.xlsx import BaseExporter
+from projects.matrix import ResponsibilityMatrixExporter
 from projects.models import PlanYear
 from reporting import access
 from reporting.deadlines import current_reporting_month
 from reporting.export_forms import MatrixForm, MonthlyReportForm
-from reporting.exporters import BaseExporter, MonthlyReportExporter, ResponsibilityMatrixExporter
+from reporting.exporters import MonthlyReportExporter
 
 
 @require_GET

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET
 
+from core import uploads
 from projects.models import PlanYear
 from reporting import access, imports
 from reporting.deadlines import current_reporting_month, ensure_reporting_months
@@ -37,7 +38,7 @@ class LimitedUploadHandler(FileUploadHandler):
 
     def __init__(self, request=None):
         super().__init__(request)
-        self.limit = imports.limit("IMPORT_MAX_UPLOAD_BYTES")
+        self.limit = uploads.limit("IMPORT_MAX_UPLOAD_BYTES")
         self.received = 0
         self.too_large_bytes: int | None = None
 
@@ -90,8 +91,8 @@ def _upload_page(request, unit, reporting_month, *, error: str = "", status: int
         "reporting_month": reporting_month,
         "months": range(1, 13),
         "error": error,
-        "max_mb": imports.limit("IMPORT_MAX_UPLOAD_BYTES") / imports.MB,
-        "max_rows": imports.limit("IMPORT_MAX_ROWS"),
+        "max_mb": uploads.limit("IMPORT_MAX_UPLOAD_BYTES") / uploads.MB,
+        "max_rows": uploads.limit("IMPORT_MAX_ROWS"),
     }
     return render(request, "reporting/import_upload.html", context, status=status)
 
@@ -111,7 +112,7 @@ def upload(request):
     request.FILES  # noqa: B018 - parse the request now, through the handler
     if handler.too_large_bytes is not None:
         # Refused unread: nothing is stored or written, so there is nothing for CSRF to protect.
-        error = imports.too_large_message(handler.too_large_bytes)
+        error = uploads.too_large_message(handler.too_large_bytes)
         return _upload_page(request, unit, _chosen_month(request), error=error, status=413)
     return _upload(request, unit)
 
@@ -124,13 +125,13 @@ def _upload(request, unit):
         return _upload_page(
             request, unit, reporting_month, error=_("请选择要上传的 Excel 文件。"), status=400
         )
-    if uploaded.size > imports.limit("IMPORT_MAX_UPLOAD_BYTES"):
-        error = imports.too_large_message(uploaded.size)
+    if uploaded.size > uploads.limit("IMPORT_MAX_UPLOAD_BYTES"):
+        error = uploads.too_large_message(uploaded.size)
         return _upload_page(request, unit, reporting_month, error=error, status=413)
     token, size = imports.store_pending(uploaded.chunks())
     try:
         imports.analyse(imports.pending_path(token), user=request.user, size=size)
-    except imports.ImportRefused as exc:
+    except uploads.UploadRefused as exc:
         imports.discard_pending(token)
         return _upload_page(request, unit, reporting_month, error=str(exc), status=400)
     pending = request.session.get(SESSION_KEY, {})
@@ -169,7 +170,7 @@ def preview(request, token: str):
     try:
         # Checked again on confirmation: the month may have been locked since the preview.
         plan = imports.analyse(path, user=request.user, size=item["size"], commit=confirm)
-    except imports.ImportRefused as exc:
+    except uploads.UploadRefused as exc:
         _forget(request, token)
         messages.error(request, str(exc))
         return redirect("reporting:import_upload")

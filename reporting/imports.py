@@ -23,7 +23,6 @@ import re
 import secrets
 import tempfile
 import time
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -43,37 +42,16 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from audit.services import record
+from core.uploads import NOT_XLSX, UploadRefused, check_archive, limit
+from core.xlsx import BaseExporter, neutralise, number_format_for
 from projects.models import Indicator, TaskRow, Unit
 from reporting import access, services
-from reporting.exporters import BaseExporter, neutralise, number_format_for
 from reporting.forms import MAX_TEXT
 from reporting.models import ReportingMonth
 from reporting.selectors import EntryRow, entry_sheet
 from reporting.validation import FigureInput, parse_number
 
 logger = logging.getLogger(__name__)
-
-MB = 1024 * 1024
-
-
-def limit(name: str) -> int:
-    """An import limit from settings, with the defaults below."""
-    return int(getattr(settings, name, DEFAULT_LIMITS[name]))
-
-
-DEFAULT_LIMITS = {
-    "IMPORT_MAX_UPLOAD_BYTES": 5 * MB,
-    # Data rows below the template's header rows.
-    "IMPORT_MAX_ROWS": 2000,
-    # What the parts of the zip may expand to, in total, and how many parts there may be.
-    "IMPORT_MAX_UNCOMPRESSED_BYTES": 30 * MB,
-    "IMPORT_MAX_ZIP_PARTS": 200,
-    # A part larger than 1 MB that shrank more than this is taken for a zip bomb.
-    "IMPORT_MAX_COMPRESSION_RATIO": 100,
-    # Uploads waiting for confirmation are deleted after this many seconds.
-    "IMPORT_PENDING_MAX_AGE": 24 * 3600,
-}
-RATIO_CHECK_FROM_BYTES = MB
 
 
 # --- the template's layout -----------------------------------------------------------------------
@@ -275,56 +253,6 @@ class ImportTemplateExporter(BaseExporter):
 # --- reading an upload ---------------------------------------------------------------------------
 
 
-class ImportRefused(Exception):
-    """The whole file is refused; the message is for the user, in Chinese."""
-
-
-NOT_XLSX = gettext_lazy("该文件不是有效的 Excel 工作簿（.xlsx），请上传从本平台下载并填写的模板。")
-
-
-def check_archive(path: Path, *, size: int) -> None:
-    """Refuse what is not a small, sane xlsx before openpyxl opens it (openpyxl checks no sizes)."""
-    if size > limit("IMPORT_MAX_UPLOAD_BYTES"):
-        raise ImportRefused(too_large_message(size))
-    with open(path, "rb") as handle:
-        head = handle.read(8)
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportRefused(_("这是旧版 Excel（.xls）文件，请在 Excel 中“另存为” .xlsx 格式后再上传。"))
-    if not head.startswith(b"PK") or not zipfile.is_zipfile(path):
-        raise ImportRefused(str(NOT_XLSX))
-    try:
-        with zipfile.ZipFile(path) as archive:
-            parts = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
-        raise ImportRefused(str(NOT_XLSX)) from exc
-    names = {part.filename for part in parts}
-    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise ImportRefused(str(NOT_XLSX))
-    if len(parts) > limit("IMPORT_MAX_ZIP_PARTS"):
-        raise ImportRefused(_("文件结构异常（包含%(count)s个部件），已拒绝。") % {"count": len(parts)})
-    # Python's zipfile never expands a part beyond the size its header declares,
-    # so the declared sizes are a real bound on what reading will produce.
-    expanded = sum(part.file_size for part in parts)
-    ratio = limit("IMPORT_MAX_COMPRESSION_RATIO")
-    suspicious = [
-        part
-        for part in parts
-        if part.file_size > RATIO_CHECK_FROM_BYTES and part.file_size > ratio * max(part.compress_size, 1)
-    ]
-    if expanded > limit("IMPORT_MAX_UNCOMPRESSED_BYTES") or suspicious:
-        raise ImportRefused(
-            _("文件解压后过大（约%(size)s MB），疑似异常文件，已拒绝。请只上传本平台下载的模板。")
-            % {"size": round(expanded / MB)}
-        )
-
-
-def too_large_message(size: int) -> str:
-    return _("文件过大（%(size).1f MB），上传上限为 %(limit).1f MB。") % {
-        "size": size / MB,
-        "limit": limit("IMPORT_MAX_UPLOAD_BYTES") / MB,
-    }
-
-
 @dataclass(frozen=True)
 class Issue:
     """A problem with the upload: where (Excel row and column, when known) and what, in Chinese."""
@@ -424,21 +352,21 @@ def read_upload(path: Path, *, size: int) -> Upload:
         workbook = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         logger.info("Unreadable upload: %s", exc)
-        raise ImportRefused(str(NOT_XLSX)) from exc
+        raise UploadRefused(str(NOT_XLSX)) from exc
     try:
         return _read_rows(workbook)
-    except ImportRefused:
+    except UploadRefused:
         raise
     except Exception as exc:  # malformed or forbidden XML (defusedxml) inside a valid zip
         logger.info("Unreadable upload content: %s", exc)
-        raise ImportRefused(_("无法读取该文件的内容，文件可能已损坏。请重新下载模板填写。")) from exc
+        raise UploadRefused(_("无法读取该文件的内容，文件可能已损坏。请重新下载模板填写。")) from exc
     finally:
         workbook.close()
 
 
 def _read_rows(workbook) -> Upload:
     if not workbook.worksheets:
-        raise ImportRefused(str(NOT_XLSX))
+        raise UploadRefused(str(NOT_XLSX))
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(min_row=1, max_col=LAST_COLUMN, values_only=True)
     first = next(rows, ())
@@ -447,7 +375,7 @@ def _read_rows(workbook) -> Upload:
     mark = first[0] if first else None
     year, month = (_id(first[1]), _id(first[2])) if len(first) >= 3 else (None, None)
     if mark != MARK or not isinstance(year, int) or not isinstance(month, int) or not 1 <= month <= 12:
-        raise ImportRefused(
+        raise UploadRefused(
             _(
                 "这不是本平台的填报模板（或模板首行已被改动）。请先在“数据导入”页面下载本月模板，填写后再上传。"
             )
@@ -457,7 +385,7 @@ def _read_rows(workbook) -> Upload:
     lines = []
     for offset, values in enumerate(rows):
         if offset >= max_rows:
-            raise ImportRefused(
+            raise UploadRefused(
                 _("文件行数超过上限（%(limit)s行），已停止读取。请只上传本平台下载的模板。")
                 % {"limit": max_rows}
             )
@@ -692,20 +620,20 @@ def analyse(path: Path, *, user, size: int, commit: bool = False) -> ImportPlan:
     Without `commit` the save is rolled back: the plan lists what would change
     and every problem, and nothing is written. With `commit` the same checks run
     again and, if nothing stands in the way, the month is saved, all or nothing.
-    Raises ImportRefused for a file refused as a whole.
+    Raises UploadRefused for a file refused as a whole.
     """
     unit = access.unit_of(user)
     access.require(unit is not None, _("数据导入仅供单位联络员使用。"))
     upload = read_upload(path, size=size)
     if upload.unit_id != unit.pk:
-        raise ImportRefused(_("该模板不是为本单位生成的，请下载本单位的模板后再填写。"))
+        raise UploadRefused(_("该模板不是为本单位生成的，请下载本单位的模板后再填写。"))
     reporting_month = (
         ReportingMonth.objects.select_related("plan_year")
         .filter(plan_year__year=upload.year, month=upload.month)
         .first()
     )
     if reporting_month is None:
-        raise ImportRefused(_("模板中的月份（%(year)s年%(month)s月）不存在。") % vars(upload))
+        raise UploadRefused(_("模板中的月份（%(year)s年%(month)s月）不存在。") % vars(upload))
     plan = ImportPlan(reporting_month=reporting_month, unit=unit)
     sheet = {entry.task_row.pk: entry for entry in entry_sheet(unit=unit, reporting_month=reporting_month)}
     groups: dict[int, list[Line]] = {}

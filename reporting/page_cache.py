@@ -2,7 +2,7 @@
 
 A dashboard fragment (everything below the site's header) is the same for every viewer with
 the same role rights, on the same day, at the same address, until the data changes; the data
-version (ops.data_version) changes with every write, so a cached fragment is never older than
+version (core.data_version) changes with every write, so a cached fragment is never older than
 the data. The fragment is stored by the template's `{% cache %}` tag under the key built here,
 and looked up here first so that a view does not compute what it will not render.
 """
@@ -13,7 +13,7 @@ from django.core.cache.utils import make_template_fragment_key
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
-from ops import data_version
+from core import data_version
 
 # The fragment name of the {% cache %} tag in templates/reporting/dashboard_base.html.
 DASHBOARD_FRAGMENT = "dashboard"

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import record
 from audit.signals import record_bulk_history, tracked_values
+from core.errors import Refused
 from reporting import access
 from reporting.deadlines import month_schedule
 from reporting.models import Contribution, Figure, ReportingMonth, ReviewEvent, Submission
@@ -26,8 +27,8 @@ LOCKED_MESSAGE = _(
 )
 
 
-class WorkflowError(Exception):
-    """A refused action; the message is for the user, in Chinese."""
+class WorkflowError(Refused):
+    """A refused step of the monthly workflow."""
 
 
 class LockedError(WorkflowError):

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from ops import data_version
+from core import data_version
 from ops.backup import BackupError, Database, contents, create_backup, read_contents, restore_backup
 from reporting.models import Figure
 from tests.roles import (  # noqa: F401 - fixtures

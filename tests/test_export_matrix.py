@@ -10,7 +10,10 @@ from django.urls import path, reverse
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import MergedCell
 
+from core.xlsx import XLSX_CONTENT_TYPE, neutralise
 from minsheng.urls import urlpatterns as site_urlpatterns
+from projects import matrix
+from projects.matrix import FIRST_DATA_ROW, LINE_HEIGHT, ResponsibilityMatrixExporter
 from projects.models import (
     Person,
     Project,
@@ -22,14 +25,7 @@ from projects.models import (
     UnitGroup,
 )
 from projects.services import copy_plan_year
-from reporting import export_views, exporters
-from reporting.exporters import (
-    FIRST_DATA_ROW,
-    LINE_HEIGHT,
-    XLSX_CONTENT_TYPE,
-    ResponsibilityMatrixExporter,
-    neutralise,
-)
+from reporting import export_views
 
 pytestmark = pytest.mark.django_db
 
@@ -230,7 +226,7 @@ def _looks(sheet) -> dict:
 def test_it_merges_cells_exactly_as_openpyxl_would(plan_2023, monkeypatch):
     TaskRow.objects.filter(pk=_provincial_row(plan_2023, 6).pk).update(title=EVIL)
     fast = _sheet(plan_2023)
-    monkeypatch.setattr(exporters._Merger, "merge", lambda self, **merge: self.sheet.merge_cells(**merge))
+    monkeypatch.setattr(matrix._Merger, "merge", lambda self, **merge: self.sheet.merge_cells(**merge))
     plain = _sheet(plan_2023)
     assert _merged(fast) == _merged(plain)
     assert _looks(fast) == _looks(plain)

@@ -12,7 +12,8 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from audit.models import AuditEvent
-from reporting import imports, services
+from core import uploads
+from reporting import services
 from reporting.imports import (
     EXPLANATION,
     FIRST_DATA_ROW,
@@ -634,6 +635,6 @@ def test_it_answers_404_for_a_malformed_token(renshe):
 
 def test_it_uses_the_configured_limits(settings):
     settings.IMPORT_MAX_ROWS = 77
-    assert imports.limit("IMPORT_MAX_ROWS") == 77
+    assert uploads.limit("IMPORT_MAX_ROWS") == 77
     del settings.IMPORT_MAX_ROWS
-    assert imports.limit("IMPORT_MAX_ROWS") == 2000
+    assert uploads.limit("IMPORT_MAX_ROWS") == 2000

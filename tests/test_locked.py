@@ -15,7 +15,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from simple_history.admin import SimpleHistoryAdmin
 
-from minsheng.admin import HistoryAdmin
+from core.admin import HistoryAdmin
 from projects.models import Indicator, Person, TaskRow
 from reporting import services
 from reporting.demo import _office_group

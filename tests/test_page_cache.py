@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ops import data_version
+from core import data_version
 from projects.models import Unit
 from reporting import page_cache
 from reporting.models import Figure

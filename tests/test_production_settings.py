@@ -160,7 +160,7 @@ def test_the_application_leaves_no_database_connection_open_for_forked_workers(m
 @pytest.mark.parametrize("module", ["minsheng.wsgi", "minsheng.asgi"])
 def test_a_server_start_drops_the_pages_cached_by_the_code_before_it(module, migrated):
     code = (
-        "import django; django.setup(); from ops import data_version; before = data_version.current(); "
+        "import django; django.setup(); from core import data_version; before = data_version.current(); "
         f"import {module}; print(data_version.current() != before)"
     )
     result = run("-c", code, env=migrated)

@@ -5,8 +5,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import record_export
+from projects.matrix import ResponsibilityMatrixExporter
 from projects.models import PlanYear
-from reporting.exporters import ResponsibilityMatrixExporter
 
 
 class Command(BaseCommand):

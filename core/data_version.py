@@ -1,6 +1,6 @@
 """A token that changes whenever the data changes: the version that cached pages are keyed on.
 
-Every connection gets an execute wrapper (installed by ops.apps on `connection_created`) that
+Every connection gets an execute wrapper (installed by core.apps on `connection_created`) that
 renews the token after any statement that may write, whoever runs it: a service, the admin,
 an import, a management command, a migration, raw SQL. No code path has to remember to
 invalidate.
@@ -23,7 +23,7 @@ import uuid
 
 from django.core.cache import caches
 
-logger = logging.getLogger("ops.data_version")
+logger = logging.getLogger("core.data_version")
 
 CACHE_KEY = "minsheng:data-version"
 

@@ -1,0 +1,37 @@
+"""Admin base classes every app's admin derives from: history that cannot bypass a lock, read-only views."""
+
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from simple_history.admin import SimpleHistoryAdmin
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """simple_history's admin, refusing a revert to anyone who may not change the object.
+
+    simple_history saves a posted history form for anyone who may merely view the object,
+    so a crafted POST to …/history/<id>/ would change a figure of an approved month.
+    Every admin with history in this project derives from this class (tests/test_locked.py).
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None or not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReadOnlyAdmin(HistoryAdmin):
+    """Records that change only through their services, which check locks and permissions.
+
+    The admin shows them and their full history, but offers no way around the workflow.
+    """
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,15 @@
+"""One base for every refusal whose message is meant for the user, in Chinese.
+
+Services raise a subclass named for what was refused (a workflow step, an upload, an
+adjustment…); views catch `Refused` or the subclass and show `str(exc)` in the page, the
+command prints it, the API returns it. A message may hold several lines, one problem each.
+"""
+
+
+class Refused(Exception):
+    """Refused; the message says why, for the user, in Chinese."""
+
+    @property
+    def messages(self) -> list[str]:
+        """The message's lines: one problem each."""
+        return [line for line in str(self).split("\n") if line.strip()]
