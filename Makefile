@@ -2,7 +2,12 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
+REQUIREMENTS := requirements/base.txt requirements/dev.txt requirements/loadtest.txt
+# One checksum over the three files: changing any of them reinstalls.
+REQUIREMENTS_SUM := $(shell cat requirements/*.txt | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(REQUIREMENTS_SUM)
+# Second stamp: the benchmark and load-test packages on top (requirements/loadtest.txt).
+LOADTEST_STAMP := $(VENV)/.installed-loadtest-$(REQUIREMENTS_SUM)
 
 .PHONY: run setup install test lint bench loadtest clean
 
@@ -27,22 +32,28 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Not a test: every page and export against its floor, on SQLite and PostgreSQL (README: 性能与部署);
+# Not a test: every page and export against its floor, on SQLite and PostgreSQL (docs/performance.md);
 # BENCH_SIZE=county for a quick run. Then the monthly report on 100,000 rows against bare openpyxl.
-bench: $(STAMP)
+bench: $(LOADTEST_STAMP)
 	$(BIN)/python -m bench.run
 	test "$(BENCH_SIZE)" = county || $(BIN)/python bench/bench_monthly_export.py
 
 # Not a test: gunicorn on 127.0.0.1 and PostgreSQL under 300 liaisons driven by locust, then the check.
-loadtest: $(STAMP)
+loadtest: $(LOADTEST_STAMP)
 	bash loadtest/run.sh
 
-$(STAMP): requirements.txt
+# run, test and lint: the runtime and the test tools (requirements/dev.txt includes base.txt).
+$(STAMP): $(REQUIREMENTS)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "需要 Python 3.11")'
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements/dev.txt
 	rm -f $(VENV)/.installed-*
+	touch $@
+
+# bench and loadtest: locust and pyinstrument as well (requirements/loadtest.txt includes dev.txt).
+$(LOADTEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements/loadtest.txt
 	touch $@
 
 clean:

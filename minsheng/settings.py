@@ -1,7 +1,7 @@
 """Settings for the livelihood-projects tracker.
 
 Everything that differs between a laptop and the county's server comes from
-the environment; see README.md for the production values.
+the environment; see docs/configuration.md and, for the production values, docs/security.md.
 """
 
 import ipaddress
@@ -137,7 +137,7 @@ DATABASES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- accounts, passwords and sessions (README: 账号与密码) -----------------------------------------
+# --- accounts, passwords and sessions (docs/security.md: 账号与密码) -------------------------------
 
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out account before its password is even checked.
@@ -229,7 +229,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
-# --- uploads: caps on what a request may carry (README: 上传限制) ------------------------------------
+# --- uploads: caps on what a request may carry (docs/security.md: 上传限制) --------------------------
 
 # A form without files (the monthly entry of a unit with many rows stays far below these).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * MB)
@@ -250,7 +250,7 @@ IMPORT_PENDING_DIR = os.environ.get("IMPORT_PENDING_DIR", "").strip() or None
 
 # Cached dashboard pages, keyed on a token that every write renews (core/data_version.py). Every
 # application process must see the same cache: files under CACHE_DIR, on a directory that all
-# servers mount when there are several (README: 性能与部署). PAGE_CACHE_SECONDS=0 turns caching off.
+# servers mount when there are several (docs/configuration.md). PAGE_CACHE_SECONDS=0 turns caching off.
 CACHE_DIR = Path(os.environ.get("CACHE_DIR", "").strip() or BASE_DIR / "var" / "cache")
 CACHES = {
     "default": {

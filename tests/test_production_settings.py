@@ -15,7 +15,7 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "prod-like-" + "k3y" * 20
 
-# What README.md tells the county to set; everything else takes its production default.
+# What the README and docs/security.md tell the county to set; everything else takes its production default.
 PRODUCTION_ENV = {
     "DEBUG": "false",
     "SECRET_KEY": SECRET,
