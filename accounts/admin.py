@@ -20,9 +20,9 @@ from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts import services
-from accounts.models import PasswordState
-from reporting import access
+from accounts import roles, services
+from accounts.models import Membership, PasswordState
+from core.admin import HistoryAdmin
 
 User = get_user_model()
 
@@ -55,10 +55,10 @@ class AccountAdmin(DjangoUserAdmin):
     # --- who may do what --------------------------------------------------------------------------
 
     def _manages(self, request) -> bool:
-        return access.can_manage_accounts(request.user)
+        return roles.can_manage_accounts(request.user)
 
     def _grants(self, request) -> bool:
-        return access.can_grant_roles(request.user)
+        return roles.can_grant_roles(request.user)
 
     def has_module_permission(self, request):
         return self._manages(request) or self._grants(request)
@@ -70,10 +70,10 @@ class AccountAdmin(DjangoUserAdmin):
         return self._manages(request)
 
     def has_change_permission(self, request, obj=None):
-        return self._manages(request) or access.can_change_grants_of(request.user, obj)
+        return self._manages(request) or roles.can_change_grants_of(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser and access.role_of(request.user) is None
+        return roles.installation_superuser(request.user)
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -86,7 +86,7 @@ class AccountAdmin(DjangoUserAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return super().get_fieldsets(request, obj)
-        if request.user.is_superuser and access.role_of(request.user) is None:
+        if roles.installation_superuser(request.user):
             return super().get_fieldsets(request, obj)
         account = ("username", "password") if self._manages(request) else ("username",)
         return (
@@ -99,7 +99,7 @@ class AccountAdmin(DjangoUserAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        if request.user.is_superuser and access.role_of(request.user) is None:
+        if roles.installation_superuser(request.user):
             return READ_ONLY_ALWAYS[1:]
         if self._manages(request):
             return (*GRANT_FIELDS, *READ_ONLY_ALWAYS)
@@ -126,7 +126,7 @@ class AccountAdmin(DjangoUserAdmin):
 
     def user_change_password(self, request, id, form_url=""):
         target = self.get_object(request, id)
-        if not access.can_reset_password_of(request.user, target):
+        if not roles.can_reset_password_of(request.user, target):
             raise PermissionDenied
         with transaction.atomic():
             return super().user_change_password(request, id, form_url)
@@ -149,16 +149,46 @@ class GroupAdmin(DjangoGroupAdmin):
     """Groups bundle permissions: granted by the security administrator alone."""
 
     def has_module_permission(self, request):
-        return access.can_grant_roles(request.user)
+        return roles.can_grant_roles(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return access.can_grant_roles(request.user)
+        return roles.can_grant_roles(request.user)
 
     def has_add_permission(self, request):
-        return access.can_grant_roles(request.user)
+        return roles.can_grant_roles(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return access.can_grant_roles(request.user)
+        return roles.can_grant_roles(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return access.can_grant_roles(request.user)
+        return roles.can_grant_roles(request.user)
+
+
+@admin.register(Membership)
+class MembershipAdmin(HistoryAdmin):
+    """Roles are granted by the security administrator alone (三员分立), never to themselves.
+
+    The office may look the roles up; every grant, change and removal is in the history and
+    the audit log.
+    """
+
+    list_display = ["user", "role", "unit", "person"]
+    list_filter = ["role", "unit__kind"]
+    list_select_related = ["user", "unit", "person"]
+    search_fields = ["user__username", "user__first_name", "unit__name", "person__name"]
+    raw_id_fields = ["user"]
+
+    def has_module_permission(self, request):
+        return roles.can_grant_roles(request.user) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return roles.can_grant_roles(request.user) or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return roles.can_grant_roles(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return roles.can_change_grants_of(request.user, obj.user if obj is not None else None)
+
+    def has_delete_permission(self, request, obj=None):
+        return roles.can_change_grants_of(request.user, obj.user if obj is not None else None)

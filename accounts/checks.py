@@ -15,7 +15,8 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, transaction
 
-from accounts.models import PasswordState
+from accounts.models import ADMIN_ROLES, Membership, PasswordState
+from accounts.passwords import DEMO_PASSWORD
 
 CHECK_ID = "accounts.E001"
 SUPERUSER_CHECK_ID = "accounts.W001"
@@ -33,8 +34,6 @@ def demo_password_users() -> list[str]:
     their stored hash, in PasswordState) and skipped at the next start; the others are hashed
     in parallel threads, since the hasher releases the interpreter lock while it works.
     """
-    from reporting.demo import DEMO_PASSWORD
-
     user_model = get_user_model()
     pending = [
         (pk, username, encoded)
@@ -104,13 +103,11 @@ def check_installation_superuser(app_configs=None, databases=None, **kwargs):
     """Once the three administrators exist, the superuser of the installation should be switched off."""
     if not databases or "default" not in databases:
         return []
-    from reporting.models import Membership, Role
-
     try:
         roles = set(
-            Membership.objects.filter(
-                user__is_active=True, role__in=[Role.SYSADMIN, Role.SECURITY, Role.AUDITOR]
-            ).values_list("role", flat=True)
+            Membership.objects.filter(user__is_active=True, role__in=ADMIN_ROLES).values_list(
+                "role", flat=True
+            )
         )
         superusers = sorted(
             get_user_model()

@@ -16,6 +16,7 @@ from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
+from accounts.models import ADMIN_ROLES, Membership, Role
 from accounts.services import SESSION_LOGIN_AT, SESSION_MUST_CHANGE, must_change_password
 from audit.models import AuditEvent
 from audit.services import record
@@ -65,9 +66,6 @@ def on_logged_out(sender, request, user, **kwargs):
 
 
 def admin_role_of(user) -> str | None:
-    from reporting.access import ADMIN_ROLES
-    from reporting.models import Membership
-
     if user is None or user.pk is None:
         return None
     role = Membership.objects.filter(user_id=user.pk).values_list("role", flat=True).first()
@@ -77,8 +75,6 @@ def admin_role_of(user) -> str | None:
 def refuse_for_admin_role(user, what: str) -> None:
     role = admin_role_of(user)
     if role is not None:
-        from reporting.models import Role
-
         raise ValidationError(
             _("三员分立：%(role)s账号不能%(what)s。") % {"role": Role(role).label, "what": what},
             code="separation_of_duties",

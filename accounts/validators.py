@@ -3,6 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from accounts.passwords import DEMO_PASSWORD
+
 
 def character_classes(password: str) -> int:
     """How many of upper case, lower case, digits and symbols the password uses."""
@@ -38,8 +40,6 @@ class NotDemoPasswordValidator:
     """The demo password is printed in the README: nobody may choose it."""
 
     def validate(self, password, user=None):
-        from reporting.demo import DEMO_PASSWORD
-
         if password == DEMO_PASSWORD:
             raise ValidationError(_("不能使用演示账号的公开密码。"), code="password_is_demo")
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from accounts import roles
 from audit.models import AuditEvent
-from reporting import access
 
 
 @admin.register(AuditEvent)
@@ -18,10 +18,10 @@ class AuditEventAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
 
     def has_module_permission(self, request):
-        return access.can_read_audit_log(request.user)
+        return roles.can_read_audit_log(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return access.can_read_audit_log(request.user)
+        return roles.can_read_audit_log(request.user)
 
     def has_add_permission(self, request):
         return False

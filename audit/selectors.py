@@ -40,6 +40,8 @@ EVENT_LABELS = {
     "beneficiary.export_masked": "导出名单（脱敏）",
 }
 KIND_LABELS = {"created": "新增", "changed": "修改", "deleted": "删除"}
+# Models that moved to another app: their earlier events keep the old label and read the same.
+MOVED_MODELS = {("reporting", "membership"): ("accounts", "membership")}
 
 
 def event_label(event: str) -> str:
@@ -49,7 +51,7 @@ def event_label(event: str) -> str:
     parts = event.split(".")
     if len(parts) == 3 and parts[2] in KIND_LABELS:
         try:
-            model = apps.get_model(parts[0], parts[1])
+            model = apps.get_model(*MOVED_MODELS.get((parts[0], parts[1]), (parts[0], parts[1])))
         except LookupError:
             return event
         return f"{model._meta.verbose_name} {KIND_LABELS[parts[2]]}"

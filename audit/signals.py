@@ -12,7 +12,7 @@ from simple_history.signals import post_create_historical_record
 
 from audit.services import record, record_many
 
-AUDITED_APPS = {"projects", "reporting", "evaluation"}
+AUDITED_APPS = {"projects", "reporting", "evaluation", "accounts"}
 KINDS = {"+": "created", "~": "changed", "-": "deleted"}
 # Personal or secret fields whose values never go into the log (only that they changed).
 UNLOGGED_VALUES = {"phone", "id_number", "id_hash", "password"}

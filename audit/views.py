@@ -7,17 +7,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts import roles
 from audit.exporters import AuditLogExporter
 from audit.forms import AuditFilterForm
 from audit.selectors import AuditFilter, audit_events, event_label
-from reporting import access
+from core.permissions import require
 from reporting.export_views import deliver
 
 PAGE_SIZE = 50
 
 
 def _require_auditor(request) -> None:
-    access.require(access.can_read_audit_log(request.user), _("审计日志仅供审计管理员查看。"))
+    require(roles.can_read_audit_log(request.user), _("审计日志仅供审计管理员查看。"))
 
 
 @require_GET

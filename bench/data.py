@@ -156,7 +156,7 @@ class _Maker:
     def _user(self, key: str, *, role: str, unit=None, person=None, is_staff=False):
         from django.contrib.auth import get_user_model
 
-        from reporting.models import Membership
+        from accounts.models import Membership
 
         user = get_user_model().objects.create_user(
             BENCH_USERS[key], password=PASSWORD, first_name=f"基准{key}", is_staff=is_staff
@@ -165,7 +165,7 @@ class _Maker:
         return user
 
     def _staff_users(self):
-        from reporting.models import Role
+        from accounts.models import Role
 
         return self._user("office", role=Role.OFFICE, is_staff=True)
 
@@ -173,9 +173,9 @@ class _Maker:
         """The leader of the most indicators, and the liaison of the unit with the largest form."""
         from django.db.models import Count
 
+        from accounts.models import Role
         from projects.models import Person, TaskRow, Unit
-        from reporting.access import rows_of_unit
-        from reporting.models import Role
+        from projects.participation import rows_of_unit
 
         person = (
             Person.objects.filter(led_task_rows__project__tier__plan_year__year=YEAR)
@@ -292,9 +292,9 @@ class _Maker:
 
     def _import_year(self) -> None:
         """Two units whose templates for IMPORT_MONTH run to exactly 1,000 and 10,000 rows."""
+        from accounts.models import Role
         from projects.models import Indicator, PlanYear, Project, TaskRow, Tier, Unit
         from reporting.deadlines import ensure_reporting_months
-        from reporting.models import Role
 
         plan_year = PlanYear.objects.create(
             year=IMPORT_YEAR, title="导入基准方案", adjustment_deadline=date(IMPORT_YEAR, 9, 15)

@@ -20,10 +20,11 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from accounts.models import Role
+from accounts.roles import role_of, unit_of
 from beneficiaries.models import Beneficiary
 from projects.models import TaskRow, Unit
-from reporting.access import leads_row, role_of, rows_of_unit, unit_of
-from reporting.models import Role
+from projects.participation import leads_row, rows_of_unit
 
 FULL_ID_PERMISSION = "beneficiaries.view_full_id_number"
 PEOPLE_PERMISSION = "beneficiaries.view_beneficiary_people"

@@ -14,7 +14,8 @@ from django.db.models.functions import Coalesce
 from beneficiaries.access import RowAccess, counted_entries
 from beneficiaries.models import TOWNSHIP_KINDS, Beneficiary, DoubleCountingPair
 from projects.models import Indicator, TaskRow, Unit
-from reporting.access import leads_row, visible_submissions
+from projects.participation import leads_row
+from reporting.access import visible_submissions
 from reporting.models import ReportingMonth, Submission
 from reporting.progress import month_totals
 from reporting.selectors import submission_totals

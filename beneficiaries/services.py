@@ -22,8 +22,8 @@ from beneficiaries.imports import ReadResult
 from beneficiaries.models import Beneficiary, DoubleCountingPair, ImportBatch
 from beneficiaries.selectors import list_indicators, townships
 from core.errors import Refused
+from core.permissions import require
 from projects.models import Indicator, TaskRow
-from reporting.access import require
 
 
 class BatchRefused(Refused):

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.models import Role
+from accounts.roles import role_of, unit_of
 from audit.services import record_export
 from beneficiaries import access, selectors, services
 from beneficiaries.exporters import BeneficiaryListExporter, GrassrootsTableExporter, ImportTemplateExporter
@@ -23,10 +25,11 @@ from beneficiaries.forms import BeneficiaryForm, PairForm, RemovalForm, UploadFo
 from beneficiaries.id_numbers import mask_id_number, mask_phone
 from beneficiaries.imports import read_upload
 from beneficiaries.models import Beneficiary, DoubleCountingPair, ImportBatch
+from core.permissions import require
 from projects.models import PlanYear
-from reporting.access import get_submission_for_user, require, role_of, unit_of
+from reporting.access import get_submission_for_user
 from reporting.deadlines import current_reporting_month, ensure_reporting_months, month_schedule
-from reporting.models import ReportingMonth, Role
+from reporting.models import ReportingMonth
 
 PAGE_SIZE = 50
 PREVIEW_ROWS = 200

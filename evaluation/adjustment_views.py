@@ -7,6 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import roles
+from accounts.models import READ_ALL_ROLES, Role
+from core.permissions import require
 from evaluation.forms import (
     AdjustmentRequestForm,
     DecisionForm,
@@ -15,12 +18,11 @@ from evaluation.forms import (
     share_field,
     target_field,
 )
-from projects import targets
+from projects import participation, targets
 from projects.models import PlanYear
 from reporting import access
-from reporting.models import Role
 
-ADJUSTMENT_ROLES = access.READ_ALL_ROLES | {Role.LIAISON}
+ADJUSTMENT_ROLES = READ_ALL_ROLES | {Role.LIAISON}
 
 
 def _chosen_year(request) -> PlanYear | None:
@@ -32,8 +34,8 @@ def _chosen_year(request) -> PlanYear | None:
 
 @login_required
 def adjustment_list(request):
-    access.require(
-        access.role_of(request.user) in ADJUSTMENT_ROLES,
+    require(
+        roles.role_of(request.user) in ADJUSTMENT_ROLES,
         _("本页面仅供单位联络员、专班办公室、县统计局和领导使用。"),
     )
     plan_year = _chosen_year(request)
@@ -44,12 +46,12 @@ def adjustment_list(request):
         .prefetch_related("lines__indicator", "lines__unit")
     )
     history = targets.target_history(plan_year=plan_year) if plan_year else {}
-    unit = access.unit_of(request.user)
+    unit = roles.unit_of(request.user)
     if unit is not None:
         history = {
             indicator: steps
             for indicator, steps in history.items()
-            if access.leads_row(unit, indicator.task_row)
+            if participation.leads_row(unit, indicator.task_row)
         }
     context = {
         "plan_year": plan_year,
@@ -68,13 +70,13 @@ def adjustment_list(request):
 
 def _choices(unit, plan_year):
     indicators = list(targets.adjustable_indicators(unit=unit, plan_year=plan_year))
-    return [(indicator, targets.units_taking_part(indicator.task_row)) for indicator in indicators]
+    return [(indicator, participation.units_taking_part(indicator.task_row)) for indicator in indicators]
 
 
 @login_required
 def adjustment_new(request):
-    unit = access.unit_of(request.user)
-    access.require(unit is not None, _("只有牵头单位联络员可以提出指标调整申请。"))
+    unit = roles.unit_of(request.user)
+    require(unit is not None, _("只有牵头单位联络员可以提出指标调整申请。"))
     plan_year = _chosen_year(request)
     today = timezone.localdate()
     is_open = plan_year is not None and targets.filing_is_open(plan_year, today=today)
@@ -156,7 +158,7 @@ def adjustment_detail(request, pk: int):
 @require_POST
 def adjustment_review(request, pk: int):
     adjustment = access.get_adjustment_for_user(request.user, pk)
-    access.require(
+    require(
         access.can_review_adjustment(request.user, adjustment), _("只有专班办公室可以审核待审核的调整申请。")
     )
     form = ReviewForm(request.POST)
@@ -182,7 +184,7 @@ def adjustment_review(request, pk: int):
 @require_POST
 def adjustment_decision(request, pk: int):
     adjustment = access.get_adjustment_for_user(request.user, pk)
-    access.require(
+    require(
         access.can_record_adjustment_decision(request.user, adjustment),
         _("只有专班办公室可以录入县人民政府对已审核申请的审批结果。"),
     )

@@ -12,8 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import roles
 from audit.services import record
 from core.errors import Refused
+from core.permissions import require
 from evaluation.models import (
     MAX_EVIDENCE_FILES,
     Certification,
@@ -80,8 +82,8 @@ def save_self_evaluation(
     request=None,
 ) -> SelfEvaluation:
     """Save the lead unit's self-evaluation of a row; with submit=True also apply for certification."""
-    access.require(access.can_edit_self_evaluation(user, task_row), _("只有牵头单位可以填写本行的年终自评。"))
-    evaluation = _open_self_evaluation(task_row, access.unit_of(user))
+    require(access.can_edit_self_evaluation(user, task_row), _("只有牵头单位可以填写本行的年终自评。"))
+    evaluation = _open_self_evaluation(task_row, roles.unit_of(user))
     if not evaluation.is_open:
         raise EvaluationError(_("自评已提交申请认定，不能再修改。如需补充，请联系专班办公室退回。"))
     if any(item.indicator.task_row_id != task_row.pk for item in figures):
@@ -145,9 +147,7 @@ def _missing_for_submission(evaluation: SelfEvaluation, task_row: TaskRow) -> li
 @transaction.atomic
 def return_self_evaluation(*, user, task_row: TaskRow, reason: str, request=None) -> SelfEvaluation:
     evaluation = SelfEvaluation.objects.select_for_update().filter(task_row=task_row).first()
-    access.require(
-        access.can_return_self_evaluation(user, evaluation), _("只有专班办公室可以退回已提交的自评。")
-    )
+    require(access.can_return_self_evaluation(user, evaluation), _("只有专班办公室可以退回已提交的自评。"))
     reason = (reason or "").strip()
     if not reason:
         raise EvaluationError(_("退回时必须填写原因。"))
@@ -168,8 +168,8 @@ def return_self_evaluation(*, user, task_row: TaskRow, reason: str, request=None
 @transaction.atomic
 def upload_evidence(*, user, task_row: TaskRow, upload, request=None) -> Evidence:
     """Attach one file to the row's open self-evaluation, after checking its size and real type."""
-    access.require(access.can_edit_self_evaluation(user, task_row), _("只有牵头单位可以上传本行的佐证材料。"))
-    evaluation = _open_self_evaluation(task_row, access.unit_of(user))
+    require(access.can_edit_self_evaluation(user, task_row), _("只有牵头单位可以上传本行的佐证材料。"))
+    evaluation = _open_self_evaluation(task_row, roles.unit_of(user))
     if not evaluation.is_open:
         raise EvaluationError(_("自评已提交申请认定，不能再上传材料。"))
     if evaluation.evidence.count() >= MAX_EVIDENCE_FILES:
@@ -199,7 +199,7 @@ def upload_evidence(*, user, task_row: TaskRow, upload, request=None) -> Evidenc
 @transaction.atomic
 def delete_evidence(*, user, evidence: Evidence, request=None) -> None:
     evaluation = SelfEvaluation.objects.select_for_update().get(pk=evidence.self_evaluation_id)
-    access.require(
+    require(
         access.can_edit_self_evaluation(user, evaluation.task_row, evaluation),
         _("自评已提交或您不是牵头单位，不能删除材料。"),
     )
@@ -224,7 +224,7 @@ def certify(
     request=None,
 ) -> Certification:
     """The statistics bureau certifies (or re-certifies) an indicator's final figure."""
-    access.require(access.can_certify(user), _("只有县统计局可以核验认定。"))
+    require(access.can_certify(user), _("只有县统计局可以核验认定。"))
     clean, errors = parse_figures([figure])
     if errors:
         raise EvaluationError(errors[indicator.pk])
@@ -282,7 +282,7 @@ def publish_notice(
     request=None,
 ) -> PublicNotice:
     """Open (or change the window of) the year's public notice."""
-    access.require(access.can_manage_notice(user), _("只有专班办公室可以发布公示。"))
+    require(access.can_manage_notice(user), _("只有专班办公室可以发布公示。"))
     notice = PublicNotice.objects.select_for_update().filter(plan_year=plan_year).first() or PublicNotice(
         plan_year=plan_year
     )
@@ -308,7 +308,7 @@ def publish_notice(
 
 @transaction.atomic
 def set_weights(*, user, plan_year: PlanYear, weights: dict[str, int], request=None) -> ScoreWeights:
-    access.require(access.can_set_score_weights(user), _("只有专班办公室可以设置考核权重。"))
+    require(access.can_set_score_weights(user), _("只有专班办公室可以设置考核权重。"))
     current = ScoreWeights.objects.select_for_update().filter(plan_year=plan_year).first() or ScoreWeights(
         plan_year=plan_year
     )

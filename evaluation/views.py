@@ -10,7 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts import roles
+from accounts.models import READ_ALL_ROLES, Role
 from audit.services import record
+from core.permissions import require
 from evaluation import services
 from evaluation.exporters import UnitScoreExporter
 from evaluation.forms import (
@@ -35,10 +38,10 @@ from evaluation.selectors import (
 )
 from projects.models import Indicator, PlanYear, Unit
 from reporting import access
-from reporting.models import Role, Submission
+from reporting.models import Submission
 from reporting.selectors import submission_totals
 
-EVALUATION_ROLES = access.READ_ALL_ROLES | {Role.LIAISON}
+EVALUATION_ROLES = READ_ALL_ROLES | {Role.LIAISON}
 
 
 def _plan_year(year: int) -> PlanYear:
@@ -46,8 +49,8 @@ def _plan_year(year: int) -> PlanYear:
 
 
 def _require_evaluation_role(user) -> None:
-    access.require(
-        access.role_of(user) in EVALUATION_ROLES,
+    require(
+        roles.role_of(user) in EVALUATION_ROLES,
         _("评估验收页面仅供单位联络员、专班办公室、县统计局和领导使用。"),
     )
 
@@ -67,7 +70,7 @@ def home(request):
 def overview(request, year: int):
     _require_evaluation_role(request.user)
     plan_year = _plan_year(year)
-    unit = access.unit_of(request.user)
+    unit = roles.unit_of(request.user)
     context = {
         "plan_year": plan_year,
         "unit": unit,
@@ -153,7 +156,7 @@ def _back_to_row(task_row):
 @require_POST
 def save_self_evaluation(request, pk: int):
     task_row = access.get_evaluation_row_for_user(request.user, pk)
-    access.require(
+    require(
         access.can_edit_self_evaluation(request.user, task_row), _("只有牵头单位可以填写本行的年终自评。")
     )
     form = SelfEvaluationForm(request.POST)
@@ -182,7 +185,7 @@ def save_self_evaluation(request, pk: int):
 @require_POST
 def upload_evidence(request, pk: int):
     task_row = access.get_evaluation_row_for_user(request.user, pk)
-    access.require(
+    require(
         access.can_edit_self_evaluation(request.user, task_row), _("只有牵头单位可以上传本行的佐证材料。")
     )
     form = EvidenceForm(request.POST, request.FILES)
@@ -241,7 +244,7 @@ def delete_evidence(request, pk: int):
 def return_self_evaluation(request, pk: int):
     task_row = access.get_evaluation_row_for_user(request.user, pk)
     evaluation = SelfEvaluation.objects.filter(task_row=task_row).first()
-    access.require(
+    require(
         access.can_return_self_evaluation(request.user, evaluation), _("只有专班办公室可以退回已提交的自评。")
     )
     form = ReasonForm(request.POST)
@@ -260,7 +263,7 @@ def return_self_evaluation(request, pk: int):
 def certify(request, pk: int):
     indicator = get_object_or_404(Indicator, pk=pk)
     task_row = access.get_evaluation_row_for_user(request.user, indicator.task_row_id)
-    access.require(access.can_certify(request.user), _("只有县统计局可以核验认定。"))
+    require(access.can_certify(request.user), _("只有县统计局可以核验认定。"))
     form = CertificationForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请检查认定内容。"))
@@ -304,7 +307,7 @@ def public_notice(request, year: int):
 
 @login_required
 def manage_notice(request, year: int):
-    access.require(access.can_manage_notice(request.user), _("只有专班办公室可以发布公示。"))
+    require(access.can_manage_notice(request.user), _("只有专班办公室可以发布公示。"))
     plan_year = _plan_year(year)
     notice = PublicNotice.objects.filter(plan_year=plan_year).first()
     status = 200
@@ -355,14 +358,14 @@ def _render_scores(request, plan_year: PlanYear, *, weights_form=None, status=20
 
 @login_required
 def scores(request, year: int):
-    access.require(access.can_read_scores(request.user), _("考核得分仅供专班办公室、县统计局和领导查看。"))
+    require(access.can_read_scores(request.user), _("考核得分仅供专班办公室、县统计局和领导查看。"))
     return _render_scores(request, _plan_year(year))
 
 
 @login_required
 @require_POST
 def set_weights(request, year: int):
-    access.require(access.can_set_score_weights(request.user), _("只有专班办公室可以设置考核权重。"))
+    require(access.can_set_score_weights(request.user), _("只有专班办公室可以设置考核权重。"))
     plan_year = _plan_year(year)
     form = WeightsForm(request.POST)
     if not form.is_valid():
@@ -376,7 +379,7 @@ def set_weights(request, year: int):
 @never_cache
 @login_required
 def export_scores(request, year: int):
-    access.require(access.can_read_scores(request.user), _("考核得分仅供专班办公室、县统计局和领导查看。"))
+    require(access.can_read_scores(request.user), _("考核得分仅供专班办公室、县统计局和领导查看。"))
     plan_year = _plan_year(year)
     export = UnitScoreExporter(plan_year=plan_year, today=timezone.localdate()).render()
     record(

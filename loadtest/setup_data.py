@@ -42,10 +42,10 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import transaction
 
+    from accounts.models import Membership, Role
     from bench.data import fill_forwarded_months
     from projects.models import Person, PlanYear, TaskRow, Unit
-    from reporting.access import rows_of_unit
-    from reporting.models import Membership, Role
+    from projects.participation import rows_of_unit
 
     call_command("migrate", verbosity=0)
     call_command("load_plan", stdout=io.StringIO())

@@ -60,7 +60,8 @@ def check_writes(folder: Path) -> list[str]:
     django.setup()
     from django.db.models import Count
 
-    from reporting.models import Contribution, Figure, Membership, Submission
+    from accounts.models import Membership
+    from reporting.models import Contribution, Figure, Submission
 
     accounts = json.loads((folder / "accounts.json").read_text(encoding="utf-8"))
     year, month = accounts["year"], accounts["month"]

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "ops",
     "beneficiaries",
     "evaluation",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -147,16 +147,16 @@ class UnitGroup(models.Model):
     def __str__(self):
         return self.name
 
+    # Which flag says the group covers units of which kind: the one table of the rule.
+    FLAG_BY_KIND = {
+        Unit.Kind.TOWNSHIP: "includes_townships",
+        Unit.Kind.SUBDISTRICT: "includes_subdistricts",
+        Unit.Kind.COUNTY_DEPARTMENT: "includes_county_departments",
+    }
+
     @property
     def member_kinds(self) -> list[str]:
-        kinds = []
-        if self.includes_townships:
-            kinds.append(Unit.Kind.TOWNSHIP)
-        if self.includes_subdistricts:
-            kinds.append(Unit.Kind.SUBDISTRICT)
-        if self.includes_county_departments:
-            kinds.append(Unit.Kind.COUNTY_DEPARTMENT)
-        return kinds
+        return [kind for kind, flag in self.FLAG_BY_KIND.items() if getattr(self, flag)]
 
     def members(self):
         return Unit.objects.filter(kind__in=self.member_kinds, is_active=True)

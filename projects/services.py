@@ -141,9 +141,7 @@ def _load(data: dict, loader: _Loader) -> None:
             {"name": item["name"]},
             {
                 "responsible_title": item["responsible_title"],
-                "includes_townships": Unit.Kind.TOWNSHIP in includes,
-                "includes_subdistricts": Unit.Kind.SUBDISTRICT in includes,
-                "includes_county_departments": Unit.Kind.COUNTY_DEPARTMENT in includes,
+                **{flag: kind in includes for kind, flag in UnitGroup.FLAG_BY_KIND.items()},
             },
         )
 

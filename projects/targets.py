@@ -18,8 +18,11 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import roles
 from audit.services import record
 from core.errors import Refused
+from core.permissions import require
+from projects import participation
 from projects.models import Indicator, PlanYear, TargetAdjustment, TargetAdjustmentLine, TaskRowParty, Unit
 from reporting import access
 
@@ -171,7 +174,7 @@ def adjustment_errors(
             errors.append(
                 _("“%(name)s”不属于%(year)s年度方案。") % {"name": indicator, "year": plan_year.year}
             )
-        elif not access.leads_row(unit, indicator.task_row):
+        elif not participation.leads_row(unit, indicator.task_row):
             errors.append(_("“%(name)s”不是本单位牵头的指标，不能申请调整。") % {"name": indicator})
         elif not indicator.is_additive:
             errors.append(_("“%(name)s”不是累计数量类指标，不能调整分配。") % {"name": indicator})
@@ -276,7 +279,9 @@ def _share_errors(shares: list[ProposedLine], targets: dict, new_targets: dict) 
             errors.append(_("“%(name)s”同一单位只能填写一个分配数。") % {"name": indicator})
             continue
         outsiders = [
-            line.unit.name for line in lines if not access.unit_takes_part(line.unit, indicator.task_row)
+            line.unit.name
+            for line in lines
+            if not participation.unit_takes_part(line.unit, indicator.task_row)
         ]
         if outsiders:
             errors.append(
@@ -370,15 +375,15 @@ def file_adjustment(
 ) -> TargetAdjustment:
     """File a lead unit's written request; refused after the year's deadline or when it breaks the rule."""
     now = now or timezone.now()
-    unit = access.unit_of(user)
-    access.require(unit is not None, _("只有牵头单位联络员可以提出指标调整申请。"))
+    unit = roles.unit_of(user)
+    require(unit is not None, _("只有牵头单位联络员可以提出指标调整申请。"))
     # Lock the year row: two requests of the same moment are checked one after the other.
     plan_year = PlanYear.objects.select_for_update().get(pk=plan_year.pk)
     today = timezone.localdate(now)
     if not filing_is_open(plan_year, today=today):
         raise AdjustmentError(filing_closed_message(plan_year))
     for line in lines:
-        access.require(
+        require(
             access.can_file_adjustment(user, line.indicator.task_row),
             _("只能对本单位牵头的指标提出调整申请。"),
         )
@@ -448,9 +453,7 @@ def review_adjustment(
 ) -> TargetAdjustment:
     """The office's review: pass the request on to the county government, or turn it down with reasons."""
     adjustment = _locked(adjustment_id)
-    access.require(
-        access.can_review_adjustment(user, adjustment), _("只有专班办公室可以审核待审核的调整申请。")
-    )
+    require(access.can_review_adjustment(user, adjustment), _("只有专班办公室可以审核待审核的调整申请。"))
     opinion = (opinion or "").strip()
     if not passed and not opinion:
         raise AdjustmentError(_("不同意时必须填写审核意见。"))
@@ -488,7 +491,7 @@ def record_decision(
 ) -> TargetAdjustment:
     """Record the county government's decision on a reviewed request; approving re-checks the total."""
     adjustment = _locked(adjustment_id)
-    access.require(
+    require(
         access.can_record_adjustment_decision(user, adjustment),
         _("只有专班办公室可以录入县人民政府对已审核申请的审批结果。"),
     )
@@ -536,13 +539,3 @@ def record_decision(
         },
     )
     return adjustment
-
-
-def units_taking_part(task_row) -> list[Unit]:
-    """The units a row's target can be shared among: lead, co-leads, responsible units and group members."""
-    units = {task_row.lead_unit_id: task_row.lead_unit}
-    for party in task_row.parties.all():
-        members = [party.unit] if party.unit_id else list(party.group.members())
-        for unit in members:
-            units.setdefault(unit.pk, unit)
-    return list(units.values())

@@ -17,53 +17,15 @@ The superuser made at installation (createsuperuser) may create accounts and gra
 to set up the three administrators; it is then deactivated (README). It does not read the log.
 """
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from projects.models import TaskRow, TaskRowParty, Unit, UnitGroup
-from reporting.models import Membership, Role, Submission
-
-READ_ALL_ROLES = {Role.OFFICE, Role.STATISTICS, Role.LEADER}
-ADMIN_ROLES = {Role.SYSADMIN, Role.SECURITY, Role.AUDITOR}
-
-
-def membership_of(user) -> Membership | None:
-    if not user.is_authenticated:
-        return None
-    try:
-        return user.membership
-    except Membership.DoesNotExist:
-        return None
-
-
-def role_of(user) -> str | None:
-    membership = membership_of(user)
-    return membership.role if membership else None
-
-
-def unit_of(user) -> Unit | None:
-    membership = membership_of(user)
-    return membership.unit if membership and membership.role == Role.LIAISON else None
-
-
-def _groups_covering(unit: Unit) -> QuerySet:
-    flag = {
-        Unit.Kind.TOWNSHIP: "includes_townships",
-        Unit.Kind.SUBDISTRICT: "includes_subdistricts",
-        Unit.Kind.COUNTY_DEPARTMENT: "includes_county_departments",
-    }.get(unit.kind)
-    if flag is None:
-        return UnitGroup.objects.none()
-    return UnitGroup.objects.filter(**{flag: True})
-
-
-def rows_of_unit(unit: Unit) -> QuerySet:
-    """Task rows in which the unit takes part, in any role."""
-    # A subquery rather than a join: a join repeats a row per matching party and needs DISTINCT.
-    parties = TaskRowParty.objects.filter(Q(unit=unit) | Q(group__in=_groups_covering(unit)))
-    return TaskRow.objects.filter(Q(lead_unit=unit) | Q(pk__in=parties.values("task_row_id")))
+from accounts.models import READ_ALL_ROLES, Role
+from accounts.roles import role_of, unit_of
+from projects.models import TaskRow, Unit
+from projects.participation import leads_row, rows_of_unit
+from reporting.models import Submission
 
 
 def visible_task_rows(user) -> QuerySet:
@@ -82,25 +44,6 @@ def visible_submissions(user) -> QuerySet:
     if role == Role.LIAISON:
         return Submission.objects.filter(task_row__in=rows_of_unit(unit_of(user)))
     return Submission.objects.none()
-
-
-def unit_takes_part(unit: Unit, task_row: TaskRow) -> bool:
-    return rows_of_unit(unit).filter(pk=task_row.pk).exists()
-
-
-def unit_leads(unit: Unit) -> ExpressionWrapper:
-    """An annotation for task rows: `leads_row` in SQL, for reading many rows in one query."""
-    co_lead = TaskRowParty.objects.filter(task_row=OuterRef("pk"), unit=unit, role=TaskRowParty.Role.CO_LEAD)
-    return ExpressionWrapper(Q(lead_unit=unit) | Exists(co_lead), output_field=BooleanField())
-
-
-def leads_row(unit: Unit | None, task_row: TaskRow) -> bool:
-    """The lead unit, or a co-lead named beside it (县公路建设养护中心 beside 县交通运输局)."""
-    if unit is None:
-        return False
-    if task_row.lead_unit_id == unit.pk:
-        return True
-    return any(party.unit_id == unit.pk and party.role == "co_lead" for party in task_row.parties.all())
 
 
 def can_read_figures(user) -> bool:
@@ -168,11 +111,6 @@ def get_submission_for_user(user, pk: int) -> Submission:
     if submission is None:
         raise Http404(_("找不到该报送，或您无权查看。"))
     return submission
-
-
-def require(allowed: bool, message: str | None = None) -> None:
-    if not allowed:
-        raise PermissionDenied(message or _("您没有执行此操作的权限。"))
 
 
 # --- Target adjustments, year-end evaluation and unit scores (projects.targets, evaluation) ---------
@@ -256,38 +194,3 @@ def can_read_unit_score(user, unit: Unit) -> bool:
 
 def can_set_score_weights(user) -> bool:
     return role_of(user) == Role.OFFICE
-
-
-# --- the three administrators (三员分立) ------------------------------------------------------------
-
-
-def _installation_superuser(user) -> bool:
-    """The superuser of the first installation: a superuser with no role in the application."""
-    return user.is_authenticated and user.is_active and user.is_superuser and role_of(user) is None
-
-
-def can_manage_accounts(user) -> bool:
-    """Create accounts, edit names and e-mail, reset passwords, deactivate and unlock."""
-    return role_of(user) == Role.SYSADMIN or _installation_superuser(user)
-
-
-def can_reset_password_of(user, target) -> bool:
-    """Another administrator's password is reset on the server (manage.py changepassword), so the
-    system administrator cannot take over the security or audit administrator's account."""
-    if not can_manage_accounts(user) or target is None:
-        return False
-    return target.pk == user.pk or role_of(target) not in ADMIN_ROLES
-
-
-def can_grant_roles(user) -> bool:
-    """Grant roles (Membership), staff access, groups and permissions."""
-    return role_of(user) == Role.SECURITY or _installation_superuser(user)
-
-
-def can_change_grants_of(user, target) -> bool:
-    """Nobody grants themselves a role or a permission."""
-    return can_grant_roles(user) and (target is None or target.pk != user.pk)
-
-
-def can_read_audit_log(user) -> bool:
-    return role_of(user) == Role.AUDITOR

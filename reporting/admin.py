@@ -10,17 +10,17 @@ from import_export import fields, resources, widgets
 
 from audit.admin_mixins import AuditedImportExportMixin
 from core.admin import HistoryAdmin, ReadOnlyAdmin
-from reporting import access
 from reporting.deadlines import MonthSchedule, month_schedule, month_schedules, override_errors
 from reporting.models import (
     Contribution,
     Figure,
-    Membership,
     ReportingMonth,
     ReviewEvent,
+    StatusRule,
     Submission,
     WorkCalendarDay,
 )
+from reporting.progress import Thresholds, rule_sentences
 from reporting.workcalendar import holiday_name, library_knows, weekday_name
 
 # The ways the State Council list and the office's own sheets write a date.
@@ -252,36 +252,6 @@ class ReportingMonthAdmin(HistoryAdmin):
         return format_html_join("", "<div>{}</div>", ((line.strip(),) for line in lines))
 
 
-@admin.register(Membership)
-class MembershipAdmin(HistoryAdmin):
-    """Roles are granted by the security administrator alone (三员分立), never to themselves.
-
-    The office may look the roles up; every grant, change and removal is in the history and
-    the audit log.
-    """
-
-    list_display = ["user", "role", "unit", "person"]
-    list_filter = ["role", "unit__kind"]
-    list_select_related = ["user", "unit", "person"]
-    search_fields = ["user__username", "user__first_name", "unit__name", "person__name"]
-    raw_id_fields = ["user"]
-
-    def has_module_permission(self, request):
-        return access.can_grant_roles(request.user) or super().has_module_permission(request)
-
-    def has_view_permission(self, request, obj=None):
-        return access.can_grant_roles(request.user) or super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request):
-        return access.can_grant_roles(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return access.can_change_grants_of(request.user, obj.user if obj is not None else None)
-
-    def has_delete_permission(self, request, obj=None):
-        return access.can_change_grants_of(request.user, obj.user if obj is not None else None)
-
-
 class ContributionInline(admin.TabularInline):
     model = Contribution
     fields = ["unit", "funds_invested", "progress", "problems", "updated_by", "updated_at"]
@@ -368,9 +338,6 @@ class ReviewEventAdmin(ReadOnlyAdmin):
 
 
 # --- the year's red-amber-green rule, read by the dashboards (reporting/progress.py) ---------------
-
-from reporting.models import StatusRule  # noqa: E402 - kept with its admin in this appended block
-from reporting.progress import Thresholds, rule_sentences  # noqa: E402
 
 
 @admin.register(StatusRule)

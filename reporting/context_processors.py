@@ -1,5 +1,6 @@
-from reporting import access
-from reporting.models import Role, Submission
+from accounts import roles
+from accounts.models import Role
+from reporting.models import Submission
 
 READER_ROLES = [Role.OFFICE, Role.STATISTICS, Role.LEADER]
 ADMIN_ROLES = [Role.SYSADMIN, Role.SECURITY, Role.AUDITOR]
@@ -15,7 +16,7 @@ def demo_data(request):
 def navigation(request):
     """The user's role for the navigation bar; a user without a role gets no role links."""
     return {
-        "user_role": access.role_of(request.user) or "",
+        "user_role": roles.role_of(request.user) or "",
         "reader_roles": READER_ROLES,
         "admin_roles": ADMIN_ROLES,
     }

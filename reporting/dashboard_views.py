@@ -25,6 +25,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from audit.services import record_export
+from core.permissions import require
+from projects import participation
 from projects.models import Indicator, Person, PlanYear, Tier, Unit
 from reporting import access, page_cache
 from reporting.dashboard_exports import NoticeListExporter
@@ -68,9 +70,7 @@ def dashboard_page(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        access.require(
-            access.can_view_dashboards(request.user), _("驾驶舱仅供专班办公室、县统计局和领导查看。")
-        )
+        require(access.can_view_dashboards(request.user), _("驾驶舱仅供专班办公室、县统计局和领导查看。"))
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -327,7 +327,7 @@ def unit(request, pk: int):
         the_board = _board(request)
         plan_year = the_board.basis.plan_year
         takes_part = set(
-            access.rows_of_unit(the_unit)
+            participation.rows_of_unit(the_unit)
             .filter(project__tier__plan_year=plan_year)
             .values_list("pk", flat=True)
         )
@@ -383,7 +383,7 @@ def escalations(request):
 @never_cache
 @login_required
 def notice_export(request):
-    access.require(access.can_export_notice_list(request.user), _("通报名单仅由专班办公室导出。"))
+    require(access.can_export_notice_list(request.user), _("通报名单仅由专班办公室导出。"))
     exporter = NoticeListExporter(board=_board(request))
     with transaction.atomic():
         record_export(request=request, exporter=exporter, query=request.GET.urlencode())

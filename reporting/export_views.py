@@ -13,11 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts import roles
+from accounts.models import READ_ALL_ROLES
 from audit.services import record_export
+from core.permissions import require
 from core.xlsx import BaseExporter
 from projects.matrix import ResponsibilityMatrixExporter
 from projects.models import PlanYear
-from reporting import access
 from reporting.deadlines import current_reporting_month
 from reporting.export_forms import MatrixForm, MonthlyReportForm
 from reporting.exporters import MonthlyReportExporter
@@ -59,8 +61,8 @@ def deliver(exporter: BaseExporter, *, request, **detail) -> FileResponse:
 
 def _require_reader(request) -> None:
     # The same rule as the review pages: those who read every unit's figures.
-    access.require(
-        access.role_of(request.user) in access.READ_ALL_ROLES,
+    require(
+        roles.role_of(request.user) in READ_ALL_ROLES,
         _("报表导出仅供专班办公室、县统计局和领导使用。"),
     )
 

@@ -16,9 +16,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET
 
+from accounts import roles
 from core import uploads
+from core.permissions import require
 from projects.models import PlanYear
-from reporting import access, imports
+from reporting import imports
 from reporting.deadlines import current_reporting_month, ensure_reporting_months
 from reporting.export_views import deliver
 from reporting.models import ReportingMonth
@@ -61,8 +63,8 @@ class LimitedUploadHandler(FileUploadHandler):
 
 
 def _liaison_unit(request):
-    unit = access.unit_of(request.user)
-    access.require(
+    unit = roles.unit_of(request.user)
+    require(
         unit is not None,
         _("数据导入仅供单位联络员使用，专班办公室如需更正单位数据，请退回该单位的报送。"),
     )

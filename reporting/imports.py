@@ -41,11 +41,13 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from accounts import roles
 from audit.services import record
+from core.permissions import require
 from core.uploads import NOT_XLSX, UploadRefused, check_archive, limit
 from core.xlsx import BaseExporter, neutralise, number_format_for
 from projects.models import Indicator, TaskRow, Unit
-from reporting import access, services
+from reporting import services
 from reporting.forms import MAX_TEXT
 from reporting.models import ReportingMonth
 from reporting.selectors import EntryRow, entry_sheet
@@ -622,8 +624,8 @@ def analyse(path: Path, *, user, size: int, commit: bool = False) -> ImportPlan:
     again and, if nothing stands in the way, the month is saved, all or nothing.
     Raises UploadRefused for a file refused as a whole.
     """
-    unit = access.unit_of(user)
-    access.require(unit is not None, _("数据导入仅供单位联络员使用。"))
+    unit = roles.unit_of(user)
+    require(unit is not None, _("数据导入仅供单位联络员使用。"))
     upload = read_upload(path, size=size)
     if upload.unit_id != unit.pk:
         raise UploadRefused(_("该模板不是为本单位生成的，请下载本单位的模板后再填写。"))

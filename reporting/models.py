@@ -8,100 +8,12 @@ indicator is additive, so nobody types a figure twice.
 """
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from projects.models import Indicator, PlanYear, TaskRow, Unit
-
-
-class Role(models.TextChoices):
-    LIAISON = "liaison", _("单位联络员")
-    OFFICE = "office", _("专班办公室")
-    STATISTICS = "statistics", _("县统计局")
-    LEADER = "leader", _("领导")
-    # The three administrators (三员): accounts; roles and permissions; the audit log.
-    SYSADMIN = "sysadmin", _("系统管理员")
-    SECURITY = "security", _("安全管理员")
-    AUDITOR = "auditor", _("审计管理员")
-
-
-class Membership(models.Model):
-    """A user's role in the application, and the unit or leader it is bound to.
-
-    One role per user (the one-to-one link is the database's guarantee), so no account
-    holds two of the three administrator roles; an administrator also holds no superuser
-    flag, group or direct permission that would add another's powers (checked on save,
-    and on every group or permission change in accounts.signals).
-    """
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="membership",
-        verbose_name=_("用户"),
-    )
-    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
-    unit = models.ForeignKey(
-        Unit,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="memberships",
-        verbose_name=_("所属单位"),
-    )
-    person = models.ForeignKey(
-        "projects.Person",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="memberships",
-        verbose_name=_("对应人员"),
-        help_text=_("领导账号对应的牵头领导。"),
-    )
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("用户角色")
-        verbose_name_plural = _("用户角色")
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(role="liaison") | Q(unit__isnull=False),
-                name="membership_liaison_has_unit",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.user}（{self.get_role_display()}）"
-
-    def save(self, *args, **kwargs):
-        self.check_separation_of_duties()
-        super().save(*args, **kwargs)
-
-    @property
-    def is_administrator(self) -> bool:
-        return self.role in (Role.SYSADMIN, Role.SECURITY, Role.AUDITOR)
-
-    def clean(self):
-        super().clean()
-        self.check_separation_of_duties()
-
-    def check_separation_of_duties(self) -> None:
-        if not self.is_administrator or self.user_id is None:
-            return
-        user = self.user
-        if user.is_superuser or user.groups.exists() or user.user_permissions.exists():
-            raise ValidationError(
-                {
-                    "role": _(
-                        "三员分立：%(role)s账号不能同时是超级用户，也不能加入用户组或直接持有权限。"
-                        "请先在“用户”中取消这些设置。"
-                    )
-                    % {"role": self.get_role_display()}
-                }
-            )
 
 
 class WorkCalendarDay(models.Model):

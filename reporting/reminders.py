@@ -6,9 +6,10 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.utils.translation import gettext as _
 
+from accounts.models import Membership, Role
 from projects.models import TaskRow, Unit
 from reporting.deadlines import month_schedule
-from reporting.models import Membership, ReportingMonth, Role
+from reporting.models import ReportingMonth
 from reporting.selectors import units_missing_submission
 
 

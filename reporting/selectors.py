@@ -194,7 +194,7 @@ def entry_sheet(*, unit: Unit, reporting_month: ReportingMonth) -> list[EntryRow
     `prefetch_related`, which builds a queryset per row and per part: on the liaison's busiest
     page that machinery cost more than the queries themselves.
     """
-    from reporting.access import rows_of_unit, unit_leads
+    from projects.participation import rows_of_unit, unit_leads
 
     rows = list(
         rows_of_unit(unit)

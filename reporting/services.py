@@ -12,9 +12,12 @@ from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import roles
 from audit.services import record
 from audit.signals import record_bulk_history, tracked_values
 from core.errors import Refused
+from core.permissions import require
+from projects import participation
 from reporting import access
 from reporting.deadlines import month_schedule
 from reporting.models import Contribution, Figure, ReportingMonth, ReviewEvent, Submission
@@ -188,8 +191,8 @@ def save_month_sheet(*, user, unit, reporting_month: ReportingMonth, entries: li
     figures, their history and their audit rows take a few statements for the whole form, not
     a few per figure. Raises PermissionDenied, LockedError or ConflictError, writing nothing.
     """
-    own_unit = access.unit_of(user)
-    access.require(own_unit is not None and own_unit.pk == unit.pk, _("只能填报本单位的数据。"))
+    own_unit = roles.unit_of(user)
+    require(own_unit is not None and own_unit.pk == unit.pk, _("只能填报本单位的数据。"))
     rows = [entry.task_row for entry in entries]
     prefetch_related_objects(rows, "project")  # skipped where the caller has it
     prefetch_related_objects([reporting_month], "plan_year")
@@ -244,22 +247,22 @@ def save_month_sheet(*, user, unit, reporting_month: ReportingMonth, entries: li
 def _check_rows(unit, entries: list[SheetEntry]) -> None:
     # {row id: the unit leads it} for the rows the unit takes part in, in one query.
     taking_part = dict(
-        access.rows_of_unit(unit)
+        participation.rows_of_unit(unit)
         .filter(pk__in=[entry.task_row.pk for entry in entries])
-        .annotate(leads=access.unit_leads(unit))
+        .annotate(leads=participation.unit_leads(unit))
         .values_list("pk", "leads")
     )
     for entry in entries:
         task_row = entry.task_row
-        access.require(task_row.pk in taking_part, _("本单位不承担该项任务，不能填报。"))
+        require(task_row.pk in taking_part, _("本单位不承担该项任务，不能填报。"))
         # Reports and dashboards count a figure under its submission's row: it must be that row's.
         strays = [item.indicator.name for item in entry.inputs if item.indicator.task_row_id != task_row.pk]
-        access.require(
+        require(
             not strays, _("以下指标不属于该项任务，不能在此填报：%(names)s") % {"names": "、".join(strays)}
         )
         if not taking_part[task_row.pk]:
             foreign = [item.indicator.name for item in entry.inputs if not item.indicator.is_additive]
-            access.require(
+            require(
                 not foreign,
                 _("以下指标由牵头单位填报：%(names)s") % {"names": "、".join(foreign)},
             )
@@ -456,7 +459,7 @@ def submit(*, user, submission_id: int, now=None) -> Submission:
     submission = _locked_submission(submission_id)
     if submission.status not in OPEN_STATUSES:
         raise LockedError(_("该报送已提交或已审核，不能重复提交。"))
-    access.require(access.can_submit(user, submission), _("只有牵头单位可以提交本行数据。"))
+    require(access.can_submit(user, submission), _("只有牵头单位可以提交本行数据。"))
     missing = missing_indicators(submission)
     if missing:
         raise WorkflowError(_("以下指标尚未填报，不能提交：%(names)s") % {"names": "、".join(missing)})
@@ -480,7 +483,7 @@ def return_submission(*, user, submission_id: int, reason: str) -> Submission:
     if not reason:
         raise WorkflowError(_("退回时必须填写退回原因。"))
     submission = _locked_submission(submission_id)
-    access.require(access.can_return(user, submission), _("该报送当前状态下您不能退回。"))
+    require(access.can_return(user, submission), _("该报送当前状态下您不能退回。"))
     submission.status = Submission.Status.RETURNED
     submission.return_reason = reason
     submission._history_user = user
@@ -492,7 +495,7 @@ def return_submission(*, user, submission_id: int, reason: str) -> Submission:
 @transaction.atomic
 def approve(*, user, submission_id: int) -> Submission:
     submission = _locked_submission(submission_id)
-    access.require(access.can_approve(user, submission), _("只有专班办公室可以审核已提交的报送。"))
+    require(access.can_approve(user, submission), _("只有专班办公室可以审核已提交的报送。"))
     submission.status = Submission.Status.APPROVED
     submission._history_user = user
     submission.save()
@@ -503,7 +506,7 @@ def approve(*, user, submission_id: int) -> Submission:
 @transaction.atomic
 def verify(*, user, submission_id: int) -> Submission:
     submission = _locked_submission(submission_id)
-    access.require(access.can_verify(user, submission), _("只有县统计局可以核验已审核的报送。"))
+    require(access.can_verify(user, submission), _("只有县统计局可以核验已审核的报送。"))
     submission.status = Submission.Status.VERIFIED
     submission._history_user = user
     submission.save()
@@ -514,7 +517,7 @@ def verify(*, user, submission_id: int) -> Submission:
 @transaction.atomic
 def forward_month(*, user, reporting_month: ReportingMonth) -> int:
     """Forward every verified submission of the month upstream; they stay locked from then on."""
-    access.require(access.can_forward(user), _("只有专班办公室可以报送。"))
+    require(access.can_forward(user), _("只有专班办公室可以报送。"))
     ready = list(
         Submission.objects.select_for_update().filter(
             reporting_month=reporting_month, status=Submission.Status.VERIFIED
@@ -537,7 +540,7 @@ def reopen(*, user, submission_id: int, reason: str) -> Submission:
     if not reason:
         raise WorkflowError(_("重新打开时必须填写原因。"))
     submission = _locked_submission(submission_id)
-    access.require(access.can_reopen(user, submission), _("只有专班办公室可以重新打开已锁定的数据。"))
+    require(access.can_reopen(user, submission), _("只有专班办公室可以重新打开已锁定的数据。"))
     submission.status = Submission.Status.RETURNED
     submission.return_reason = reason
     submission._history_user = user

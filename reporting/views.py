@@ -7,11 +7,14 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import roles
+from accounts.models import READ_ALL_ROLES, Role
+from core.permissions import require
 from projects.models import Indicator, PlanYear
 from reporting import access, services
 from reporting.deadlines import current_reporting_month, ensure_reporting_months, month_schedule
 from reporting.forms import ReasonForm, field_name, read_sheet
-from reporting.models import ReportingMonth, Role, Submission
+from reporting.models import ReportingMonth, Submission
 from reporting.selectors import (
     changes_since_last_review,
     entry_sheet,
@@ -24,12 +27,12 @@ from reporting.templatetags.links import link
 
 @login_required
 def home(request):
-    role = access.role_of(request.user)
+    role = roles.role_of(request.user)
     if role == Role.LIAISON:
         return redirect("reporting:entry")
     if role == Role.LEADER:
         # A leader lands on the rows they lead, worst first; the overview is one click away.
-        person = access.membership_of(request.user).person
+        person = roles.membership_of(request.user).person
         if person is None:
             return redirect("reporting:dashboard")
         return redirect("reporting:dashboard_leader", key=person.pk)
@@ -190,7 +193,7 @@ def _sheet_rows(sheet, data=None, results=None):
 
 @login_required
 def monthly_entry(request):
-    unit = access.unit_of(request.user)
+    unit = roles.unit_of(request.user)
     if unit is None:
         raise PermissionDenied(_("“本月填报”仅供单位联络员使用。"))
     reporting_month = _chosen_month(request)
@@ -269,9 +272,7 @@ def _review_lines(submissions) -> list[dict]:
 
 @login_required
 def review_list(request):
-    access.require(
-        access.role_of(request.user) in access.READ_ALL_ROLES, _("本页面仅供专班办公室、县统计局和领导使用。")
-    )
+    require(roles.role_of(request.user) in READ_ALL_ROLES, _("本页面仅供专班办公室、县统计局和领导使用。"))
     reporting_month = _chosen_month(request)
     status = request.GET.get("status", "")
     if status not in Submission.Status.values:
@@ -342,7 +343,7 @@ def review_action(request, pk, action):
 @login_required
 @require_POST
 def forward_month(request, month_id):
-    access.require(access.can_forward(request.user), _("只有专班办公室可以报送。"))
+    require(access.can_forward(request.user), _("只有专班办公室可以报送。"))
     reporting_month = get_object_or_404(ReportingMonth.objects.select_related("plan_year"), pk=month_id)
     try:
         count = services.forward_month(user=request.user, reporting_month=reporting_month)

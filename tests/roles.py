@@ -3,7 +3,7 @@
 Test modules import the fixtures they use (ruff forbids star imports). Each fixture is defined
 as `<name>_fixture` and registered under `<name>`, so a test's argument does not shadow the
 import: `from tests.roles import office_user_fixture  # noqa: F401` brings the `office_user`
-fixture. Accounts are set up the way `reporting.demo.create_demo_accounts` sets them up: one
+fixture. Accounts are set up the way `demo.services.create_demo_accounts` sets them up: one
 Membership per user.
 """
 
@@ -14,10 +14,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import roles
+from accounts.models import Membership, Role
 from projects.models import Person, TaskRow, Tier, Unit
-from reporting import access, services
+from reporting import services
 from reporting.deadlines import ensure_reporting_months, month_schedule
-from reporting.models import Contribution, Figure, Membership, ReportingMonth, ReviewEvent, Role, Submission
+from reporting.models import Contribution, Figure, ReportingMonth, ReviewEvent, Submission
 from reporting.validation import FigureInput
 
 PASSWORD = "Minsheng@2023"
@@ -180,7 +182,7 @@ def deadline_moment(month: ReportingMonth, hour: int, *, days_after: int = 0):
 
 def contribution_of(user, row: TaskRow, month: ReportingMonth) -> Contribution | None:
     return Contribution.objects.filter(
-        submission__task_row=row, submission__reporting_month=month, unit=access.unit_of(user)
+        submission__task_row=row, submission__reporting_month=month, unit=roles.unit_of(user)
     ).first()
 
 
@@ -197,7 +199,7 @@ def save_figures(
 ) -> Contribution:
     """Save a unit's figures for a row through the service, as its liaison; must validate."""
     submission = services.open_submission(reporting_month=month, task_row=row)
-    contribution = services.open_contribution(submission=submission, unit=access.unit_of(user))
+    contribution = services.open_contribution(submission=submission, unit=roles.unit_of(user))
     inputs = [
         FigureInput(
             indicator=indicator(row, name), raw_value=value, explanation=(explanations or {}).get(name, "")

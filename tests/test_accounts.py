@@ -25,11 +25,11 @@ from accounts.checks import (
     check_installation_superuser,
     refuse_unsafe_start,
 )
-from accounts.models import PasswordState
+from accounts.models import PasswordState, Role
+from accounts.passwords import DEMO_PASSWORD
 from accounts.services import SESSION_LOGIN_AT
 from audit.models import AuditEvent
-from reporting.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, create_demo_accounts
-from reporting.models import Role
+from demo.services import DEMO_ACCOUNTS, create_demo_accounts
 from tests.roles import (  # noqa: F401 - fixtures
     auditor_user_fixture,
     client_for,

@@ -8,11 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Role
 from audit.models import AuditEvent
 from projects import targets
 from projects.models import Indicator, TargetAdjustment, Unit
 from projects.targets import AdjustmentError, ProposedLine
-from reporting.models import Role
 from tests.roles import (  # noqa: F401 - fixtures
     client_for,
     leader_user_fixture,

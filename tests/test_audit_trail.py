@@ -374,7 +374,7 @@ def test_it_refuses_a_retention_shorter_than_180_days(days):
 
 
 def _office_group() -> Group:
-    from reporting.demo import _office_group as office_group
+    from demo.services import _office_group as office_group
 
     return office_group()
 

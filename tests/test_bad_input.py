@@ -14,7 +14,7 @@ from beneficiaries.testing import (  # noqa: F401 - fixtures
     elderly_row_fixture,
     id_number_for,
 )
-from reporting.demo import _office_group
+from demo.services import _office_group
 from reporting.models import Submission
 from tests.roles import (  # noqa: F401 - fixtures
     EMPLOYMENT,

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Role
 from audit.models import AuditEvent
 from evaluation import services
 from evaluation.models import MAX_EVIDENCE_BYTES, Certification, Evidence, SelfEvaluation
@@ -16,7 +17,7 @@ from evaluation.services import EvaluationError, FigureText
 from projects import targets
 from projects.models import Indicator, TaskRow
 from reporting import services as reporting_services
-from reporting.models import Role, Submission
+from reporting.models import Submission
 from tests.roles import (  # noqa: F401 - fixtures
     EMPLOYMENT,
     STARTUP_TRAINING,

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from accounts.models import Role
 from core.xlsx import XLSX_CONTENT_TYPE
 from projects.models import (
     Indicator,
@@ -26,7 +27,7 @@ from projects.models import (
 from projects.targets import targets_for_month
 from reporting import services
 from reporting.exporters import MonthlyReportExporter
-from reporting.models import Contribution, Figure, Role, Submission
+from reporting.models import Contribution, Figure, Submission
 from reporting.monthly import MonthlyFilter
 from reporting.validation import FigureInput
 from tests.roles import (  # noqa: F401 - fixtures

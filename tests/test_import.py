@@ -11,6 +11,7 @@ from django.test import override_settings
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from accounts.models import Role
 from audit.models import AuditEvent
 from core import uploads
 from reporting import services
@@ -27,7 +28,7 @@ from reporting.imports import (
     VALUE,
     VERSION,
 )
-from reporting.models import Figure, Role, Submission
+from reporting.models import Figure, Submission
 from tests.roles import (  # noqa: F401 - fixtures
     EMPLOYMENT,
     ROLE_FIXTURES,

@@ -16,9 +16,9 @@ from openpyxl import load_workbook
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import HistoryAdmin
+from demo.services import _office_group
 from projects.models import Indicator, Person, TaskRow
 from reporting import services
-from reporting.demo import _office_group
 from reporting.imports import FIRST_DATA_ROW, INDICATOR_ID, VALUE
 from reporting.models import Contribution, Figure, ReviewEvent, Submission
 from reporting.validation import FigureInput

@@ -4,9 +4,10 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from accounts.models import Membership, Role
 from projects.models import Unit
 from reporting.deadlines import ensure_reporting_months
-from reporting.models import Membership, Role, Submission
+from reporting.models import Submission
 
 pytestmark = pytest.mark.django_db
 

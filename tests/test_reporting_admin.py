@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from reporting.demo import create_demo_accounts, create_demo_figures
+from demo.services import create_demo_accounts, create_demo_figures
 from reporting.models import Figure
 
 pytestmark = pytest.mark.django_db
@@ -28,13 +28,16 @@ def office_client(client, demo, django_user_model):
         "contribution",
         "figure",
         "reviewevent",
-        "membership",
         "reportingmonth",
         "workcalendarday",
     ],
 )
 def test_it_lists_reporting_models_for_the_office(office_client, name):
     assert office_client.get(reverse(f"admin:reporting_{name}_changelist")).status_code == 200
+
+
+def test_it_lists_the_roles_for_the_office(office_client):
+    assert office_client.get(reverse("admin:accounts_membership_changelist")).status_code == 200
 
 
 def test_it_shows_the_history_of_a_figure(office_client):

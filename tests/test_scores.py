@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from accounts.models import Role
 from audit.models import AuditEvent
 from evaluation import services
 from evaluation.models import ScoreWeights
@@ -17,7 +18,7 @@ from evaluation.selectors import unit_scores
 from evaluation.services import EvaluationError, FigureText
 from projects.models import Indicator, TaskRow, Unit
 from reporting.deadlines import ensure_reporting_months
-from reporting.models import ReviewEvent, Role, Submission
+from reporting.models import ReviewEvent, Submission
 from tests.roles import (  # noqa: F401 - fixtures
     client_for,
     leader_user_fixture,

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from accounts.models import Membership, Role
 from audit.models import AuditEvent
 from audit.services import record
-from reporting.models import Figure, Membership, Role
+from reporting.models import Figure
 from tests.roles import (  # noqa: F401 - fixtures
     ROLE_FIXTURES,
     auditor_user_fixture,
@@ -55,7 +56,7 @@ PAGES = {
     "user_add": ({"sysadmin", "superuser"}, lambda f: reverse("admin:auth_user_add")),
     "user_list": ({"sysadmin", "security", "superuser"}, lambda f: reverse("admin:auth_user_changelist")),
     "group_add": ({"security", "superuser"}, lambda f: reverse("admin:auth_group_add")),
-    "membership_add": ({"security", "superuser"}, lambda f: reverse("admin:reporting_membership_add")),
+    "membership_add": ({"security", "superuser"}, lambda f: reverse("admin:accounts_membership_add")),
     "audit_log": ({"auditor"}, lambda f: reverse("audit:list")),
     "audit_export": ({"auditor"}, lambda f: reverse("audit:export")),
     "audit_admin": (set(), lambda f: reverse("admin:audit_auditevent_changelist")),
@@ -120,7 +121,7 @@ def test_a_group_member_cannot_be_given_an_administrator_role(security_user, off
     office_user.groups.add(Group.objects.create(name="专班办公室"))
     membership = office_user.membership
     response = client_for(security_user).post(
-        reverse("admin:reporting_membership_change", args=[membership.pk]),
+        reverse("admin:accounts_membership_change", args=[membership.pk]),
         {"user": office_user.pk, "role": Role.AUDITOR, "unit": "", "person": ""},
     )
     assert response.status_code == 200
@@ -137,22 +138,22 @@ def test_the_security_administrator_grants_a_role_and_it_is_audited(
 ):
     newcomer = django_user_model.objects.create_user("xinren", password=GOOD_PASSWORD)
     response = client_for(security_user).post(
-        reverse("admin:reporting_membership_add"),
+        reverse("admin:accounts_membership_add"),
         {"user": newcomer.pk, "role": Role.LEADER, "unit": "", "person": ""},
     )
     assert response.status_code == 302
     assert Membership.objects.get(user=newcomer).role == Role.LEADER
-    event = AuditEvent.objects.get(event="reporting.membership.created", object_repr__startswith="xinren")
+    event = AuditEvent.objects.get(event="accounts.membership.created", object_repr__startswith="xinren")
     assert event.username == "anquan"
 
 
 def test_a_role_change_is_audited_with_the_old_and_new_role(security_user, leader_user):
     membership = leader_user.membership
     client_for(security_user).post(
-        reverse("admin:reporting_membership_change", args=[membership.pk]),
+        reverse("admin:accounts_membership_change", args=[membership.pk]),
         {"user": leader_user.pk, "role": Role.STATISTICS, "unit": "", "person": ""},
     )
-    event = AuditEvent.objects.get(event="reporting.membership.changed", object_id=str(membership.pk))
+    event = AuditEvent.objects.get(event="accounts.membership.changed", object_id=str(membership.pk))
     assert event.detail["changes"]["role"] == ["leader", "statistics"]
     assert event.username == "anquan"
 
@@ -161,7 +162,7 @@ def test_the_security_administrator_cannot_change_their_own_grants(security_user
     client = client_for(security_user)
     membership = security_user.membership
     response = client.post(
-        reverse("admin:reporting_membership_change", args=[membership.pk]),
+        reverse("admin:accounts_membership_change", args=[membership.pk]),
         {"user": security_user.pk, "role": Role.OFFICE, "unit": "", "person": ""},
     )
     assert response.status_code == 403

@@ -13,8 +13,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
+from accounts.models import Membership
 from projects.models import Unit
-from reporting.models import Membership
 
 # Django refuses ORM calls from a thread running an event loop; Playwright's sync API runs one.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -55,7 +55,7 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def make_user(plan_2023):
-    """Create a user with the known password and a Membership, as reporting/demo.py does."""
+    """Create a user with the known password and a Membership, as demo/services.py does."""
 
     def make(username: str, role: str, unit: str | None = None, full_name: str = ""):
         user = get_user_model().objects.create_user(username, password=PASSWORD, first_name=full_name)

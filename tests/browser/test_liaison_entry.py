@@ -5,8 +5,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from accounts.models import Role
 from projects.models import TaskRow
-from reporting.models import Figure, Role, Submission
+from reporting.models import Figure, Submission
 
 PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}
 ROW_TITLE = "促进高质量充分就业"

@@ -6,11 +6,12 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from accounts.models import Role
 from projects.models import TaskRow, Unit
 from reporting import services
 from reporting.deadlines import ensure_reporting_months
 from reporting.forms import field_name, read_sheet
-from reporting.models import ReviewEvent, Role, Submission
+from reporting.models import ReviewEvent, Submission
 from reporting.selectors import entry_sheet
 
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}

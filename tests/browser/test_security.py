@@ -5,9 +5,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from accounts.models import PasswordState
-from reporting.demo import _office_group
-from reporting.models import Role
+from accounts.models import PasswordState, Role
+from demo.services import _office_group
 from tests.browser.conftest import PASSWORD
 
 NEW_PASSWORD = "Longhui-Minsheng9"

@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.passwords import DEMO_PASSWORD
+from demo.services import create_demo_accounts, create_demo_figures
 from projects.models import PlanYear
-from reporting.demo import DEMO_PASSWORD, create_demo_accounts, create_demo_figures
 
 
 class Command(BaseCommand):

@@ -11,15 +11,17 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts import services
+from accounts.models import Membership, Role
+from accounts.passwords import DEMO_PASSWORD
 from audit.signals import record_bulk_history
 from projects.models import Indicator, Person, PlanYear, TaskRow, Unit
 from reporting.deadlines import ensure_reporting_months, month_schedule
-from reporting.models import Contribution, Figure, Membership, ReviewEvent, Role, Submission
+from reporting.models import Contribution, Figure, ReviewEvent, Submission
 
-DEMO_PASSWORD = "Minsheng@2023"  # noqa: S105 - local demo only; documented in README
 SEED = 2023
 
 
@@ -52,7 +54,10 @@ OFFICE_GROUP = "专班办公室"
 
 def _office_group() -> Group:
     group, _created = Group.objects.get_or_create(name=OFFICE_GROUP)
-    group.permissions.set(Permission.objects.filter(content_type__app_label__in=["projects", "reporting"]))
+    roles = Q(content_type__app_label="accounts", content_type__model__in=["membership", "historicalmembership"])
+    group.permissions.set(
+        Permission.objects.filter(Q(content_type__app_label__in=["projects", "reporting"]) | roles)
+    )
     return group
 
 
