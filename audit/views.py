@@ -8,11 +8,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts import roles
+from audit.delivery import deliver
 from audit.exporters import AuditLogExporter
 from audit.forms import AuditFilterForm
 from audit.selectors import AuditFilter, audit_events, event_label
 from core.permissions import require
-from reporting.export_views import deliver
 
 PAGE_SIZE = 50
 

@@ -6,19 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
 from accounts.roles import role_of, unit_of
-from audit.services import record_export
+from audit.delivery import deliver
 from beneficiaries import access, selectors, services
 from beneficiaries.exporters import BeneficiaryListExporter, GrassrootsTableExporter, ImportTemplateExporter
 from beneficiaries.forms import BeneficiaryForm, PairForm, RemovalForm, UploadForm
@@ -59,12 +56,6 @@ def _require_role(request) -> str:
     if role not in (Role.LIAISON, Role.OFFICE, Role.STATISTICS, Role.LEADER):
         raise PermissionDenied(_("本页面仅供单位联络员、专班办公室、县统计局和领导使用。"))
     return role
-
-
-def _file_response(export) -> HttpResponse:
-    response = HttpResponse(export.content, content_type=export.content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=export.filename)
-    return response
 
 
 # --- beneficiary lists -----------------------------------------------------------------------------
@@ -289,12 +280,14 @@ def row_export(request, pk):
     task_row, row_access = access.get_row_for_user(request.user, pk)
     full = request.GET.get("full") == "1"
     entries = selectors.people_list(access.entries_for(row_access))
-    with transaction.atomic():
-        # The audit row and the file come together: if the row cannot be written, no file leaves.
-        ids = list(entries.values_list("pk", flat=True))
-        services.record_export(user=request.user, row_access=row_access, ids=ids, full=full, request=request)
-        export = BeneficiaryListExporter(task_row=task_row, entries=entries, full=full).render()
-    return _file_response(export)
+    ids = list(entries.values_list("pk", flat=True))
+    return deliver(
+        BeneficiaryListExporter(task_row=task_row, entries=entries, full=full),
+        request=request,
+        audit=lambda: services.record_export(
+            user=request.user, row_access=row_access, ids=ids, full=full, request=request
+        ),
+    )
 
 
 @require_GET
@@ -302,9 +295,8 @@ def row_export(request, pk):
 def import_template(request, pk):
     task_row, row_access = access.get_row_for_user(request.user, pk)
     require(row_access.can_enter, _("只有参与本项任务的单位联络员可以导入受益对象。"))
-    return _file_response(
-        ImportTemplateExporter(task_row=task_row, indicators=selectors.list_indicators(task_row)).render()
-    )
+    exporter = ImportTemplateExporter(task_row=task_row, indicators=selectors.list_indicators(task_row))
+    return deliver(exporter, request=request, task_row=task_row.pk)
 
 
 @never_cache
@@ -482,7 +474,4 @@ def grassroots_detail(request, pk):
 def grassroots_export(request, pk):
     submission = get_submission_for_user(request.user, pk)
     exporter = GrassrootsTableExporter(table=selectors.grassroots_table(submission))
-    with transaction.atomic():
-        record_export(request=request, exporter=exporter, submission=submission.pk)
-        export = exporter.render()
-    return _file_response(export)
+    return deliver(exporter, request=request, submission=submission.pk)

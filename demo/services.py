@@ -54,7 +54,9 @@ OFFICE_GROUP = "专班办公室"
 
 def _office_group() -> Group:
     group, _created = Group.objects.get_or_create(name=OFFICE_GROUP)
-    roles = Q(content_type__app_label="accounts", content_type__model__in=["membership", "historicalmembership"])
+    roles = Q(
+        content_type__app_label="accounts", content_type__model__in=["membership", "historicalmembership"]
+    )
     group.permissions.set(
         Permission.objects.filter(Q(content_type__app_label__in=["projects", "reporting"]) | roles)
     )

@@ -2,16 +2,16 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import roles
 from accounts.models import READ_ALL_ROLES, Role
+from audit.delivery import deliver, deliver_stored
 from audit.services import record
 from core.permissions import require
 from evaluation import services
@@ -219,13 +219,13 @@ def download_evidence(request, pk: int):
     except FileNotFoundError as exc:
         raise Http404(_("文件已不存在。")) from exc
     # Evidence may name people: each download is in the audit log, as exports are; no row, no file.
-    try:
-        record(event="evaluation.evidence_downloaded", request=request, obj=evidence)
-    except BaseException:
-        handle.close()
-        raise
-    return FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+    return deliver_stored(
+        handle,
+        request=request,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+        event="evaluation.evidence_downloaded",
+        obj=evidence,
     )
 
 
@@ -381,13 +381,17 @@ def set_weights(request, year: int):
 def export_scores(request, year: int):
     require(access.can_read_scores(request.user), _("考核得分仅供专班办公室、县统计局和领导查看。"))
     plan_year = _plan_year(year)
-    export = UnitScoreExporter(plan_year=plan_year, today=timezone.localdate()).render()
-    record(
-        event="evaluation.scores_exported", request=request, obj=plan_year, detail={"file": export.filename}
+    exporter = UnitScoreExporter(plan_year=plan_year, today=timezone.localdate())
+    return deliver(
+        exporter,
+        request=request,
+        audit=lambda: record(
+            event="evaluation.scores_exported",
+            request=request,
+            obj=plan_year,
+            detail={"file": exporter.get_filename()},
+        ),
     )
-    response = HttpResponse(export.content, content_type=export.content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=export.filename)
-    return response
 
 
 @login_required

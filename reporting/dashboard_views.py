@@ -13,18 +13,17 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from audit.services import record_export
+from audit.delivery import deliver
 from core.permissions import require
 from projects import participation
 from projects.models import Indicator, Person, PlanYear, Tier, Unit
@@ -384,13 +383,7 @@ def escalations(request):
 @login_required
 def notice_export(request):
     require(access.can_export_notice_list(request.user), _("通报名单仅由专班办公室导出。"))
-    exporter = NoticeListExporter(board=_board(request))
-    with transaction.atomic():
-        record_export(request=request, exporter=exporter, query=request.GET.urlencode())
-        export = exporter.render()
-    response = HttpResponse(export.content, content_type=export.content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=export.filename)
-    return response
+    return deliver(NoticeListExporter(board=_board(request)), request=request, query=request.GET.urlencode())
 
 
 # --- chart geometry ----------------------------------------------------------------------------

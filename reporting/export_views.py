@@ -1,62 +1,21 @@
 """Downloads of the Excel exports, and the page that offers them."""
 
-import tempfile
-
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
-from django.http import FileResponse, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts import roles
 from accounts.models import READ_ALL_ROLES
-from audit.services import record_export
+from audit.delivery import deliver
 from core.permissions import require
-from core.xlsx import BaseExporter
 from projects.matrix import ResponsibilityMatrixExporter
 from projects.models import PlanYear
 from reporting.deadlines import current_reporting_month
 from reporting.export_forms import MatrixForm, MonthlyReportForm
 from reporting.exporters import MonthlyReportExporter
-
-
-@require_GET
-@never_cache  # the file names people: keep it out of shared caches
-@staff_member_required
-def responsibility_matrix(request, year: int):
-    plan_year = get_object_or_404(PlanYear, year=year)
-    exporter = ResponsibilityMatrixExporter(plan_year=plan_year)
-    with transaction.atomic():
-        record_export(request=request, exporter=exporter, year=year)
-        export = exporter.render()
-    response = HttpResponse(export.content, content_type=export.content_type)
-    # The filename is Chinese: content_disposition_header adds the RFC 5987 filename*.
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=export.filename)
-    return response
-
-
-def deliver(exporter: BaseExporter, *, request, **detail) -> FileResponse:
-    """Write the export to a temporary file and stream it; the file goes when the response closes.
-
-    The audit row is written in the same transaction: if it cannot be written, no file leaves.
-    """
-    handle = tempfile.TemporaryFile(suffix=f".{exporter.extension}")
-    try:
-        with transaction.atomic():
-            record_export(request=request, exporter=exporter, **detail)
-            exporter.write(handle)
-        handle.seek(0)
-    except BaseException:
-        handle.close()
-        raise
-    return FileResponse(
-        handle, as_attachment=True, filename=exporter.get_filename(), content_type=exporter.content_type
-    )
 
 
 def _require_reader(request) -> None:

@@ -17,12 +17,12 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET
 
 from accounts import roles
+from audit.delivery import deliver
 from core import uploads
 from core.permissions import require
 from projects.models import PlanYear
 from reporting import imports
 from reporting.deadlines import current_reporting_month, ensure_reporting_months
-from reporting.export_views import deliver
 from reporting.models import ReportingMonth
 
 SESSION_KEY = "pending_imports"

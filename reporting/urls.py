@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from reporting import export_views, views
+from reporting import views
 
 app_name = "reporting"
 
@@ -13,9 +13,4 @@ urlpatterns = [
     path("review/<int:pk>/", views.review_detail, name="review_detail"),
     path("review/<int:pk>/<str:action>/", views.review_action, name="review_action"),
     path("review/month/<int:month_id>/forward/", views.forward_month, name="forward_month"),
-    path(
-        "exports/<int:year>/responsibility-matrix.xlsx",
-        export_views.responsibility_matrix,
-        name="responsibility_matrix",
-    ),
 ]

@@ -296,3 +296,8 @@ def database_state() -> dict:
         ),
         "events": sorted(ReviewEvent.objects.values_list("pk", "action")),
     }
+
+
+def downloaded(response) -> bytes:
+    """The bytes of a file response: every download is streamed (audit.delivery)."""
+    return b"".join(response.streaming_content) if response.streaming else response.content

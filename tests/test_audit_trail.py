@@ -164,11 +164,10 @@ def test_personal_fields_of_plan_data_are_recorded_as_changed_without_their_valu
     [
         lambda m, s: f"{reverse('reporting:monthly_report')}?year=2023&month=3",
         lambda m, s: f"{reverse('reporting:exports_matrix')}?year=2023",
-        lambda m, s: reverse("reporting:responsibility_matrix", args=[2023]),
         lambda m, s: reverse("reporting:dashboard_notice_export") + "?year=2023",
         lambda m, s: reverse("beneficiaries:grassroots_export", args=[s.pk]),
     ],
-    ids=["monthly_report", "matrix", "matrix_admin", "notice_list", "grassroots"],
+    ids=["monthly_report", "matrix", "notice_list", "grassroots"],
 )
 def test_every_export_is_recorded(office_user, submitted, march, url):
     start = last_pk()

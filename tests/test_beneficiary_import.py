@@ -5,6 +5,7 @@ import zipfile
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from audit.models import AuditEvent
 from beneficiaries.models import Beneficiary, ImportBatch
@@ -15,7 +16,7 @@ from beneficiaries.testing import (  # noqa: F401 - fixtures
     id_number_for,
     workbook_bytes,
 )
-from tests.roles import client_for, township_liaison_fixture  # noqa: F401 - fixtures
+from tests.roles import client_for, downloaded, township_liaison_fixture  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -215,11 +216,9 @@ def test_it_keeps_another_users_batch_out_of_reach(township_liaison, elderly_row
 
 
 def test_it_offers_a_template_with_the_import_headers(township_liaison, elderly_row):
-    from openpyxl import load_workbook
-
     response = client_for(township_liaison).get(
         reverse("beneficiaries:import_template", args=[elderly_row.pk])
     )
-    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    sheet = load_workbook(io.BytesIO(downloaded(response))).worksheets[0]
     headers = next(sheet.iter_rows(values_only=True))
     assert headers[:3] == ("姓名", "身份证号", "性别")

@@ -20,6 +20,7 @@ from beneficiaries.testing import (  # noqa: F401 - fixtures
 )
 from tests.roles import (  # noqa: F401 - fixtures
     client_for,
+    downloaded,
     minzheng_liaison_fixture,
     office_user_fixture,
     superuser_fixture,
@@ -83,7 +84,7 @@ def test_it_masks_numbers_in_the_default_export(full_office, person):
     response = client_for(full_office).get(
         reverse("beneficiaries:row_export", args=[person.indicator.task_row_id])
     )
-    text = _sheet_text(response.content)
+    text = _sheet_text(downloaded(response))
     assert NUMBER not in text and PHONE not in text
     assert person.id_number_masked in text and "138****1234" in text
 
@@ -133,7 +134,7 @@ def test_it_audits_each_reveal_by_record_id(full_office, person):
 
 def test_it_exports_full_numbers_to_a_permitted_user(full_office, person):
     url = reverse("beneficiaries:row_export", args=[person.indicator.task_row_id]) + "?full=1"
-    text = _sheet_text(client_for(full_office).get(url).content)
+    text = _sheet_text(downloaded(client_for(full_office).get(url)))
     assert NUMBER in text and PHONE in text
 
 

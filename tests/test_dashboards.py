@@ -20,6 +20,7 @@ from tests.roles import (  # noqa: F401 - fixtures
     ROLE_FIXTURES,
     client_for,
     database_state,
+    downloaded,
     leader_user_fixture,
     minzheng_liaison_fixture,
     no_role_user_fixture,
@@ -531,7 +532,7 @@ def test_it_exports_the_notice_list(plan_2023, office_user):
 
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]
-    sheet = load_workbook(BytesIO(response.content)).active
+    sheet = load_workbook(BytesIO(downloaded(response))).active
     assert sheet["A1"].value == "2023年7月重点民生实事滞后指标通报名单"
     assert [cell.value for cell in sheet[2]][:4] == ["序号", "层级", "项目", "指标"]
     assert sheet.max_row == 3

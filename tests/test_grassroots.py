@@ -12,6 +12,7 @@ from beneficiaries.testing import ELDERLY, elderly_indicator_fixture, elderly_ro
 from reporting.models import Submission
 from tests.roles import (  # noqa: F401 - fixtures
     client_for,
+    downloaded,
     february_fixture,
     leader_user_fixture,
     minzheng_liaison_fixture,
@@ -77,7 +78,7 @@ def test_it_exports_the_table_with_its_total(minzheng_liaison, submission):
     response = client_for(minzheng_liaison).get(
         reverse("beneficiaries:grassroots_export", args=[submission.pk])
     )
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(downloaded(response))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "重点民生实事项目基层表"
     assert rows[2] == ("序号", "单位", f"{ELDERLY}（户）", "累计投入资金（万元）")
@@ -94,5 +95,5 @@ def test_it_neutralises_unit_text_that_looks_like_a_formula(minzheng_liaison, su
     response = client_for(minzheng_liaison).get(
         reverse("beneficiaries:grassroots_export", args=[submission.pk])
     )
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(downloaded(response))).active
     assert sheet.cell(row=5, column=2).data_type != "f"

@@ -21,6 +21,7 @@ from reporting.deadlines import ensure_reporting_months
 from reporting.models import ReviewEvent, Submission
 from tests.roles import (  # noqa: F401 - fixtures
     client_for,
+    downloaded,
     leader_user_fixture,
     make_member,
     office_user_fixture,
@@ -215,7 +216,7 @@ def test_it_exports_the_score_table_to_excel(plan_2023, worked_case, office_user
     response = client_for(office_user).get(reverse("evaluation:export_scores", args=[2023]))
 
     assert response.status_code == 200
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = load_workbook(io.BytesIO(downloaded(response)))
     assert workbook.sheetnames == ["得分", "指标认定明细"]
     sheet = workbook["得分"]
     rows = list(sheet.iter_rows(values_only=True))

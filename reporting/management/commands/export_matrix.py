@@ -1,10 +1,9 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from audit.services import record_export
+from audit.delivery import save_export
 from projects.matrix import ResponsibilityMatrixExporter
 from projects.models import PlanYear
 
@@ -25,12 +24,9 @@ class Command(BaseCommand):
         if plan_year is None:
             raise CommandError(_("%(year)s年度不存在。") % {"year": year})
         exporter = ResponsibilityMatrixExporter(plan_year=plan_year)
-        export = exporter.render()
-        path = Path(output or export.filename)
+        path = Path(output or exporter.get_filename())
         try:
-            with transaction.atomic():
-                record_export(request=None, exporter=exporter, year=year, path=str(path))
-                path.write_bytes(export.content)
+            save_export(exporter, path, year=year)
         except OSError as exc:
             raise CommandError(
                 _("无法写入文件 %(path)s：%(error)s") % {"path": path, "error": exc.strerror or exc}

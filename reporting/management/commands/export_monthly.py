@@ -1,10 +1,9 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from audit.services import record_export
+from audit.delivery import save_export
 from projects.models import Person, PlanYear, Tier, Unit
 from reporting.exporters import MonthlyReportExporter
 from reporting.monthly import MonthlyFilter
@@ -48,9 +47,7 @@ class Command(BaseCommand):
         )
         path = Path(output or exporter.get_filename())
         try:
-            with transaction.atomic(), open(path, "wb") as handle:
-                record_export(request=None, exporter=exporter, year=year, month=month, path=str(path))
-                exporter.write(handle)
+            save_export(exporter, path, year=year, month=month)
         except OSError as exc:
             raise CommandError(
                 _("无法写入文件 %(path)s：%(error)s") % {"path": path, "error": exc.strerror or exc}
