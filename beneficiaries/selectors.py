@@ -13,14 +13,13 @@ from django.db.models.functions import Coalesce
 
 from beneficiaries.access import RowAccess, counted_entries
 from beneficiaries.models import TOWNSHIP_KINDS, Beneficiary, DoubleCountingPair
-from projects.models import Indicator, TaskRow, Unit
+from projects.models import ADDITIVE_KINDS, Indicator, TaskRow, Unit
 from projects.participation import leads_row
 from reporting.access import visible_submissions
 from reporting.models import ReportingMonth, Submission
 from reporting.progress import month_totals
 from reporting.selectors import submission_totals
 
-ADDITIVE_KINDS = (Indicator.Kind.QUANTITY, Indicator.Kind.SUBSET)
 # Measures in which a figure counts people or households, so it can be set against the list.
 COUNTABLE_MEASURES = {"人", "人次", "户", "名", "家"}
 

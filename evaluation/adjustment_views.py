@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts import roles
 from accounts.models import READ_ALL_ROLES, Role
 from core.permissions import require
+from evaluation import adjustments
 from evaluation.forms import (
     AdjustmentRequestForm,
     DecisionForm,
@@ -39,7 +40,7 @@ def adjustment_list(request):
         _("本页面仅供单位联络员、专班办公室、县统计局和领导使用。"),
     )
     plan_year = _chosen_year(request)
-    adjustments = (
+    filed = (
         access.visible_adjustments(request.user)
         .filter(plan_year=plan_year)
         .select_related("unit", "plan_year")
@@ -56,14 +57,14 @@ def adjustment_list(request):
     context = {
         "plan_year": plan_year,
         "years": PlanYear.objects.values_list("year", flat=True),
-        "adjustments": adjustments,
+        "adjustments": filed,
         "history": [
             (indicator, [(step, targets.target_display(indicator, step.target)) for step in steps])
             for indicator, steps in history.items()
         ],
         "can_file": unit is not None,
         "filing_open": plan_year is not None
-        and targets.filing_is_open(plan_year, today=timezone.localdate()),
+        and adjustments.filing_is_open(plan_year, today=timezone.localdate()),
     }
     return render(request, "evaluation/adjustment_list.html", context)
 
@@ -79,19 +80,19 @@ def adjustment_new(request):
     require(unit is not None, _("只有牵头单位联络员可以提出指标调整申请。"))
     plan_year = _chosen_year(request)
     today = timezone.localdate()
-    is_open = plan_year is not None and targets.filing_is_open(plan_year, today=today)
+    is_open = plan_year is not None and adjustments.filing_is_open(plan_year, today=today)
     choices = _choices(unit, plan_year) if plan_year else []
-    earliest = targets.earliest_effective_month(plan_year, today=today) if plan_year else 1
+    earliest = adjustments.earliest_effective_month(plan_year, today=today) if plan_year else 1
     errors, status = [], 200
     form = AdjustmentRequestForm(initial={"effective_month": earliest})
     if request.method == "POST":
         form = AdjustmentRequestForm(request.POST)
         lines, errors = read_adjustment_lines(request.POST, choices)
         if not is_open:
-            errors = [targets.filing_closed_message(plan_year)]
+            errors = [adjustments.filing_closed_message(plan_year)]
         elif form.is_valid() and not errors:
             try:
-                adjustment = targets.file_adjustment(
+                adjustment = adjustments.file_adjustment(
                     user=request.user,
                     plan_year=plan_year,
                     reason=form.cleaned_data["reason"],
@@ -100,7 +101,7 @@ def adjustment_new(request):
                     lines=lines,
                     request=request,
                 )
-            except targets.AdjustmentError as exc:
+            except adjustments.AdjustmentError as exc:
                 errors = exc.messages
             else:
                 messages.success(request, _("调整申请已提交，等待专班办公室审核。"))
@@ -130,7 +131,7 @@ def adjustment_new(request):
         "plan_year": plan_year,
         "unit": unit,
         "is_open": is_open,
-        "closed_message": targets.filing_closed_message(plan_year) if plan_year and not is_open else "",
+        "closed_message": adjustments.filing_closed_message(plan_year) if plan_year and not is_open else "",
         "form": form,
         "rows": rows,
         "errors": errors,
@@ -166,14 +167,14 @@ def adjustment_review(request, pk: int):
         messages.error(request, _("请选择审核意见。"))
         return redirect("evaluation:adjustment_detail", pk=adjustment.pk)
     try:
-        targets.review_adjustment(
+        adjustments.review_adjustment(
             user=request.user,
             adjustment_id=adjustment.pk,
             passed=form.cleaned_data["passed"],
             opinion=form.cleaned_data["opinion"],
             request=request,
         )
-    except targets.AdjustmentError as exc:
+    except adjustments.AdjustmentError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("审核意见已保存。"))
@@ -193,10 +194,10 @@ def adjustment_decision(request, pk: int):
         messages.error(request, _("请填写审批结果、审批机关、审批日期和文号。"))
         return redirect("evaluation:adjustment_detail", pk=adjustment.pk)
     try:
-        targets.record_decision(
+        adjustments.record_decision(
             user=request.user, adjustment_id=adjustment.pk, request=request, **form.cleaned_data
         )
-    except targets.AdjustmentError as exc:
+    except adjustments.AdjustmentError as exc:
         for message in exc.messages:
             messages.error(request, message)
     else:

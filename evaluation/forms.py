@@ -4,10 +4,10 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from evaluation.adjustments import ProposedLine
 from evaluation.models import MAX_EVIDENCE_BYTES, ScoreWeights
 from evaluation.services import TEXT_LIMIT, FigureText
 from projects.models import Indicator
-from projects.targets import ProposedLine
 from reporting.validation import parse_number
 
 MONTH_CHOICES = [(month, _("%(month)s月") % {"month": month}) for month in range(1, 13)]

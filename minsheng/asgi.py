@@ -15,6 +15,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minsheng.settings")
 
 application = get_asgi_application()
 
-from ops.startup import prepare_to_serve  # noqa: E402 - needs the apps loaded above
+from minsheng.startup import prepare_to_serve  # noqa: E402 - needs the apps loaded above
 
 prepare_to_serve()

@@ -16,7 +16,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("admin/", admin.site.urls),
-    path("audit/", include("audit.urls")),
+    path("audit/", include("accounts.audit_urls")),
     path("beneficiaries/", include("beneficiaries.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("", include("reporting.urls")),

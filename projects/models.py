@@ -527,8 +527,8 @@ class Indicator(models.Model):
 
     @property
     def is_additive(self) -> bool:
-        """Whether responsible units' figures add up to the lead unit's total."""
-        return self.kind in (self.Kind.QUANTITY, self.Kind.SUBSET)
+        """Whether responsible units' figures add up to the lead unit's total (ADDITIVE_KINDS)."""
+        return self.kind in ADDITIVE_KINDS
 
     @property
     def is_target_pending(self) -> bool:
@@ -569,7 +569,7 @@ class Indicator(models.Model):
         if self.kind == self.Kind.SUBSET:
             if self.parent_id is None:
                 errors["parent"] = _("“其中数”指标必须选择所属指标。")
-            elif self.parent.kind not in (self.Kind.QUANTITY, self.Kind.SUBSET):
+            elif self.parent.kind not in ADDITIVE_KINDS:
                 errors["parent"] = _("所属指标必须是累计数量类指标。")
             elif self.parent.measure != self.measure:
                 errors["measure"] = _("“其中数”的计量单位必须与所属指标一致。")
@@ -589,6 +589,10 @@ class Indicator(models.Model):
                 errors[field] = _("小数位数超过该指标允许的%(places)s位。") % {"places": self.decimal_places}
         if errors:
             raise ValidationError(errors)
+
+
+# Kinds whose figures add up: responsible units' counts to the lead's total, a row's to its parent's.
+ADDITIVE_KINDS = (Indicator.Kind.QUANTITY, Indicator.Kind.SUBSET)
 
 
 class TargetAdjustment(models.Model):

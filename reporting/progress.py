@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import F, Max, Sum
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Indicator, PlanYear
+from projects.models import ADDITIVE_KINDS, Indicator, PlanYear
 from reporting.models import Figure, ReportingMonth, StatusRule, Submission
 
 HUNDRED = Decimal(100)
@@ -153,7 +153,7 @@ def judge(
         return Judgement(Status.BEHIND, _percent(value, indicator.baseline_value), elapsed, None)
     if target is None:
         return Judgement(Status.PENDING, None, elapsed, None)
-    if value is None or (value == 0 and kind in (Indicator.Kind.QUANTITY, Indicator.Kind.SUBSET)):
+    if value is None or (value == 0 and kind in ADDITIVE_KINDS):
         return Judgement(Status.NOT_STARTED, Decimal(0) if value == 0 else None, elapsed, None)
     reached = value > target if indicator.operator == Indicator.Operator.MORE_THAN else value >= target
     if reached:
@@ -179,7 +179,6 @@ class Total:
 
 
 MONTH = "contribution__submission__reporting_month__month"
-ADDITIVE_KINDS = [Indicator.Kind.QUANTITY, Indicator.Kind.SUBSET]
 
 
 def _aggregate(figures, *, keys: list[str]) -> list[tuple[tuple, Total]]:

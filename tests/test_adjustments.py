@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from accounts.models import Role
 from audit.models import AuditEvent
+from evaluation import adjustments
+from evaluation.adjustments import AdjustmentError, ProposedLine
 from projects import targets
 from projects.models import Indicator, TargetAdjustment, Unit
-from projects.targets import AdjustmentError, ProposedLine
 from tests.roles import (  # noqa: F401 - fixtures
     client_for,
     leader_user_fixture,
@@ -59,7 +60,7 @@ def sewer_swap(plan_year, renewal="2.1", new="15") -> list[ProposedLine]:
 
 
 def file(user, plan_year, lines, *, now, effective_month=10):
-    return targets.file_adjustment(
+    return adjustments.file_adjustment(
         user=user,
         plan_year=plan_year,
         reason="汛期强降雨导致部分路段无法施工。",
@@ -71,8 +72,8 @@ def file(user, plan_year, lines, *, now, effective_month=10):
 
 
 def approve(adjustment, office, *, decided_on=date(2023, 9, 25), number="隆政函〔2023〕45号"):
-    targets.review_adjustment(user=office, adjustment_id=adjustment.pk, passed=True, opinion="同意报批。")
-    return targets.record_decision(
+    adjustments.review_adjustment(user=office, adjustment_id=adjustment.pk, passed=True, opinion="同意报批。")
+    return adjustments.record_decision(
         user=office,
         adjustment_id=adjustment.pk,
         approved=True,
@@ -251,10 +252,10 @@ def test_it_records_the_county_governments_approval_with_who_when_and_the_docume
 
 def test_it_needs_a_document_number_to_record_a_decision(plan_2023, zhujian_liaison, office_user):
     adjustment = file(zhujian_liaison, plan_2023, sewer_swap(plan_2023), now=at(date(2023, 9, 1)))
-    targets.review_adjustment(user=office_user, adjustment_id=adjustment.pk, passed=True, opinion="")
+    adjustments.review_adjustment(user=office_user, adjustment_id=adjustment.pk, passed=True, opinion="")
 
     with pytest.raises(AdjustmentError, match="文号"):
-        targets.record_decision(
+        adjustments.record_decision(
             user=office_user,
             adjustment_id=adjustment.pk,
             approved=True,
@@ -267,7 +268,7 @@ def test_it_needs_a_document_number_to_record_a_decision(plan_2023, zhujian_liai
 def test_it_lets_the_office_turn_a_request_down_with_its_reasons(plan_2023, zhujian_liaison, office_user):
     adjustment = file(zhujian_liaison, plan_2023, sewer_swap(plan_2023), now=at(date(2023, 9, 1)))
 
-    targets.review_adjustment(
+    adjustments.review_adjustment(
         user=office_user, adjustment_id=adjustment.pk, passed=False, opinion="理由不充分。"
     )
 
@@ -282,7 +283,7 @@ def test_it_refuses_a_decision_on_a_request_the_office_has_not_reviewed(
     adjustment = file(zhujian_liaison, plan_2023, sewer_swap(plan_2023), now=at(date(2023, 9, 1)))
 
     with pytest.raises(PermissionDenied):
-        targets.record_decision(
+        adjustments.record_decision(
             user=office_user,
             adjustment_id=adjustment.pk,
             approved=True,
@@ -314,7 +315,7 @@ def test_it_gives_the_plan_target_before_and_the_adjusted_one_from_the_effective
 
 def test_it_ignores_adjustments_not_yet_approved(plan_2023, zhujian_liaison, office_user):
     adjustment = file(zhujian_liaison, plan_2023, sewer_swap(plan_2023), now=at(date(2023, 9, 1)))
-    targets.review_adjustment(user=office_user, adjustment_id=adjustment.pk, passed=True, opinion="")
+    adjustments.review_adjustment(user=office_user, adjustment_id=adjustment.pk, passed=True, opinion="")
 
     assert targets.targets_for_month(plan_year=plan_2023, month=12)[named(plan_2023, SEWER_NEW).pk] == 14
 
@@ -429,7 +430,7 @@ ACTIONS = {
 )
 def test_it_lets_only_the_office_review_and_record_decisions(users, filed, office_user, action, role):
     if action == "decision":
-        targets.review_adjustment(user=office_user, adjustment_id=filed.pk, passed=True, opinion="")
+        adjustments.review_adjustment(user=office_user, adjustment_id=filed.pk, passed=True, opinion="")
     data, allowed, leads_to = ACTIONS[action]
     before = TargetAdjustment.objects.get(pk=filed.pk).status
 

@@ -10,11 +10,10 @@ from django.utils import timezone
 
 from accounts.models import Role
 from audit.models import AuditEvent
-from evaluation import services
+from evaluation import adjustments, services
 from evaluation.models import MAX_EVIDENCE_BYTES, Certification, Evidence, SelfEvaluation
 from evaluation.selectors import Outcome, indicator_outcomes
 from evaluation.services import EvaluationError, FigureText
-from projects import targets
 from projects.models import Indicator, TaskRow
 from reporting import services as reporting_services
 from reporting.models import Submission
@@ -273,17 +272,20 @@ def test_it_judges_completion_against_the_adjusted_year_end_target(
 ):
     renewal = Indicator.objects.get(task_row__project__tier__plan_year=plan_2023, name="污水管网改造")
     sewer = Indicator.objects.get(task_row__project__tier__plan_year=plan_2023, name="新建污水管网")
-    adjustment = targets.file_adjustment(
+    adjustment = adjustments.file_adjustment(
         user=zhujian_liaison,
         plan_year=plan_2023,
         reason="汛期无法施工。",
         force_majeure="特大暴雨。",
         effective_month=10,
-        lines=[targets.ProposedLine(renewal, Decimal("2.1")), targets.ProposedLine(sewer, Decimal(15))],
+        lines=[
+            adjustments.ProposedLine(renewal, Decimal("2.1")),
+            adjustments.ProposedLine(sewer, Decimal(15)),
+        ],
         now=timezone.make_aware(datetime(2023, 9, 1, 10)),
     )
-    targets.review_adjustment(user=office_user, adjustment_id=adjustment.pk, passed=True, opinion="")
-    targets.record_decision(
+    adjustments.review_adjustment(user=office_user, adjustment_id=adjustment.pk, passed=True, opinion="")
+    adjustments.record_decision(
         user=office_user,
         adjustment_id=adjustment.pk,
         approved=True,

@@ -1,4 +1,7 @@
-"""The audit administrator's pages: the log, filtered, and its export to Excel."""
+"""The audit administrator's pages (三员: 审计管理员): the log, filtered, and its export to Excel.
+
+The log itself (its rows, reads and export file) is the audit app's; who may read it is a role.
+"""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
