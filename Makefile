@@ -31,6 +31,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # Not a test: every page and export against its floor, on SQLite and PostgreSQL (docs/performance.md);
 # BENCH_SIZE=county for a quick run. Then the monthly report on 100,000 rows against bare openpyxl.

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import READ_ALL_ROLES, Role
 from accounts.roles import role_of, unit_of
-from projects.models import TaskRow, Unit
+from projects.models import TargetAdjustment, TaskRow, Unit
 from projects.participation import leads_row, rows_of_unit
 from reporting.models import Submission
 
@@ -132,8 +132,6 @@ def can_record_adjustment_decision(user, adjustment) -> bool:
 
 
 def visible_adjustments(user) -> QuerySet:
-    from projects.models import TargetAdjustment
-
     role = role_of(user)
     if role in READ_ALL_ROLES:
         return TargetAdjustment.objects.all()

@@ -8,6 +8,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, 
 from django.db.models.functions import Coalesce
 
 from projects.models import Indicator, TaskRow, Unit
+from projects.participation import rows_of_unit, unit_leads
 from reporting.models import Contribution, Figure, ReportingMonth, ReviewEvent, Submission
 
 
@@ -194,8 +195,6 @@ def entry_sheet(*, unit: Unit, reporting_month: ReportingMonth) -> list[EntryRow
     `prefetch_related`, which builds a queryset per row and per part: on the liaison's busiest
     page that machinery cost more than the queries themselves.
     """
-    from projects.participation import rows_of_unit, unit_leads
-
     rows = list(
         rows_of_unit(unit)
         .filter(project__tier__plan_year_id=reporting_month.plan_year_id)

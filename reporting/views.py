@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import roles
 from accounts.models import READ_ALL_ROLES, Role
+from core.links import link
 from core.permissions import require
 from projects.models import Indicator, PlanYear
 from reporting import access, services
@@ -22,7 +23,6 @@ from reporting.selectors import (
     review_queue,
     submission_totals,
 )
-from reporting.templatetags.links import link
 
 
 @login_required

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from reporting.templatetags.links import link, route
+from core.links import link, route
 
 
 @pytest.mark.parametrize(
