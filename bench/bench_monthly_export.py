@@ -76,7 +76,7 @@ def generate(*, rows: int, seed: int) -> None:
     from django.utils import timezone
 
     from projects.models import Indicator, Person, PlanYear, Project, TaskRow, Tier, Unit
-    from reporting.deadlines import ensure_reporting_months
+    from reporting.calendar.deadlines import ensure_reporting_months
     from reporting.models import Contribution, Figure, Submission
 
     with connection.cursor() as cursor:
@@ -233,8 +233,8 @@ def generate(*, rows: int, seed: int) -> None:
 
 def _exporter():
     from projects.models import PlanYear
-    from reporting.exporters import MonthlyReportExporter
-    from reporting.monthly import MonthlyFilter
+    from reporting.exports.exporters import MonthlyReportExporter
+    from reporting.exports.monthly import MonthlyFilter
 
     return MonthlyReportExporter(
         filters=MonthlyFilter(plan_year=PlanYear.objects.get(year=2023), month=MONTH)

@@ -294,7 +294,7 @@ class _Maker:
         """Two units whose templates for IMPORT_MONTH run to exactly 1,000 and 10,000 rows."""
         from accounts.models import Role
         from projects.models import Indicator, PlanYear, Project, TaskRow, Tier, Unit
-        from reporting.deadlines import ensure_reporting_months
+        from reporting.calendar.deadlines import ensure_reporting_months
 
         plan_year = PlanYear.objects.create(
             year=IMPORT_YEAR, title="导入基准方案", adjustment_deadline=date(IMPORT_YEAR, 9, 15)
@@ -368,7 +368,7 @@ class _Maker:
         """Figures of `months`: by default all twelve of a past year, January to November of YEAR."""
         from django.utils import timezone
 
-        from reporting.deadlines import ensure_reporting_months
+        from reporting.calendar.deadlines import ensure_reporting_months
         from reporting.models import Contribution, Figure, ReviewEvent, Submission
 
         rng = self.rng

@@ -324,7 +324,7 @@ class Bench:
 
     def form_post_data(self) -> dict:
         from projects.models import Indicator
-        from reporting.deadlines import ensure_reporting_months
+        from reporting.calendar.deadlines import ensure_reporting_months
         from reporting.forms import field_name
         from reporting.selectors import entry_sheet
 
@@ -389,8 +389,8 @@ class Bench:
         from openpyxl import Workbook
 
         from bench.bench_monthly_export import _plain
-        from reporting.exporters import MonthlyReportExporter
-        from reporting.monthly import MonthlyFilter
+        from reporting.exports.exporters import MonthlyReportExporter
+        from reporting.exports.monthly import MonthlyFilter
 
         exporter = MonthlyReportExporter(filters=MonthlyFilter(plan_year=self.plan_year, month=MONTH))
         sheets = []

@@ -25,7 +25,7 @@ from beneficiaries.models import Beneficiary, DoubleCountingPair, ImportBatch
 from core.permissions import require
 from projects.models import PlanYear
 from reporting.access import get_submission_for_user
-from reporting.deadlines import current_reporting_month, ensure_reporting_months, month_schedule
+from reporting.calendar.deadlines import current_reporting_month, ensure_reporting_months, month_schedule
 from reporting.models import ReportingMonth
 
 PAGE_SIZE = 50

@@ -19,7 +19,7 @@ from accounts.models import Membership, Role
 from accounts.passwords import DEMO_PASSWORD
 from audit.signals import record_bulk_history
 from projects.models import Indicator, Person, PlanYear, TaskRow, Unit
-from reporting.deadlines import ensure_reporting_months, month_schedule
+from reporting.calendar.deadlines import ensure_reporting_months, month_schedule
 from reporting.models import Contribution, Figure, ReviewEvent, Submission
 
 SEED = 2023

@@ -8,7 +8,7 @@ from evaluation.adjustments import ProposedLine
 from evaluation.models import MAX_EVIDENCE_BYTES, ScoreWeights
 from evaluation.services import TEXT_LIMIT, FigureText
 from projects.models import Indicator
-from reporting.validation import parse_number
+from reporting.workflow.validation import parse_number
 
 MONTH_CHOICES = [(month, _("%(month)s月") % {"month": month}) for month in range(1, 13)]
 YES_NO = [("1", _("完成")), ("0", _("未完成"))]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from evaluation.models import Certification, ScoreWeights, SelfEvaluation, SelfEvaluationFigure
 from projects.models import Indicator, PlanYear, TaskRow, Unit
 from projects.targets import target_display, targets_for_month
-from reporting.deadlines import year_schedule
+from reporting.calendar.deadlines import year_schedule
 from reporting.models import ReviewEvent, Submission
 from reporting.progress import HUNDRED, Status, judge
 

@@ -28,7 +28,7 @@ from evaluation.models import (
 )
 from projects.models import Indicator, PlanYear, TaskRow
 from reporting import access
-from reporting.validation import parse_number, parse_stage
+from reporting.workflow.validation import parse_number, parse_stage
 
 TEXT_LIMIT = 2000
 

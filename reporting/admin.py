@@ -10,7 +10,8 @@ from import_export import fields, resources, widgets
 
 from audit.admin_mixins import AuditedImportExportMixin
 from core.admin import HistoryAdmin, ReadOnlyAdmin
-from reporting.deadlines import MonthSchedule, month_schedule, month_schedules, override_errors
+from reporting.calendar.deadlines import MonthSchedule, month_schedule, month_schedules, override_errors
+from reporting.calendar.workcalendar import holiday_name, library_knows, weekday_name
 from reporting.models import (
     Contribution,
     Figure,
@@ -21,7 +22,6 @@ from reporting.models import (
     WorkCalendarDay,
 )
 from reporting.progress import Thresholds, rule_sentences
-from reporting.workcalendar import holiday_name, library_knows, weekday_name
 
 # The ways the State Council list and the office's own sheets write a date.
 DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"]

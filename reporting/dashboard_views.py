@@ -28,6 +28,7 @@ from core.permissions import require
 from projects import participation
 from projects.models import Indicator, Person, PlanYear, Tier, Unit
 from reporting import access, page_cache
+from reporting.calendar.deadlines import MONTHS
 from reporting.dashboard_exports import NoticeListExporter
 from reporting.dashboards import (
     NO_LEADER,
@@ -46,7 +47,6 @@ from reporting.dashboards import (
     timeliness,
     unit_submissions,
 )
-from reporting.deadlines import MONTHS
 from reporting.models import StatusRule
 from reporting.progress import COLOUR, Status, rule_sentences
 

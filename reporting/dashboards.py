@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.models import Indicator, Person, PlanYear, Tier, Unit
 from projects.targets import TargetStep, target_display, target_history
-from reporting.deadlines import MONTHS, year_schedule
+from reporting.calendar.deadlines import MONTHS, year_schedule
 from reporting.models import Contribution, Figure, ReviewEvent, Submission
 from reporting.progress import (
     BEHIND_STATUSES,

@@ -5,8 +5,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reporting.selectors import EntryRow
-from reporting.services import LockedError, SheetEntry
-from reporting.validation import FigureInput
+from reporting.workflow.services import LockedError, SheetEntry
+from reporting.workflow.validation import FigureInput
 
 MAX_TEXT = 2000
 

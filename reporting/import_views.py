@@ -22,7 +22,7 @@ from core import uploads
 from core.permissions import require
 from projects.models import PlanYear
 from reporting import imports
-from reporting.deadlines import current_reporting_month, ensure_reporting_months
+from reporting.calendar.deadlines import current_reporting_month, ensure_reporting_months
 from reporting.models import ReportingMonth
 
 SESSION_KEY = "pending_imports"

@@ -3,7 +3,7 @@
 A unit liaison downloads its month as a workbook (its task rows and the
 indicators it fills, current figures prefilled, ids in hidden columns), fills
 it offline and uploads it. Nothing is written until the liaison confirms the
-preview; the write goes through `reporting.services.save_month_sheet`, so the
+preview; the write goes through `reporting.workflow.services.save_month_sheet`, so the
 validation, locks, permission and version checks and the history are those of
 the web form, and a month is saved whole or not at all.
 
@@ -47,11 +47,11 @@ from core.permissions import require
 from core.uploads import NOT_XLSX, UploadRefused, check_archive, limit
 from core.xlsx import BaseExporter, neutralise, number_format_for
 from projects.models import Indicator, TaskRow, Unit
-from reporting import services
 from reporting.forms import MAX_TEXT
 from reporting.models import ReportingMonth
 from reporting.selectors import EntryRow, entry_sheet
-from reporting.validation import FigureInput, parse_number
+from reporting.workflow import services
+from reporting.workflow.validation import FigureInput, parse_number
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ app_name = "reporting"
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", include("reporting.dashboard_urls")),
-    path("", include("reporting.export_urls")),
+    path("", include("reporting.exports.urls")),
     path("report/", views.monthly_entry, name="entry"),
     path("review/", views.review_list, name="review_list"),
     path("review/<int:pk>/", views.review_detail, name="review_detail"),

@@ -12,8 +12,8 @@ from accounts.models import READ_ALL_ROLES, Role
 from core.links import link
 from core.permissions import require
 from projects.models import Indicator, PlanYear
-from reporting import access, services
-from reporting.deadlines import current_reporting_month, ensure_reporting_months, month_schedule
+from reporting import access
+from reporting.calendar.deadlines import current_reporting_month, ensure_reporting_months, month_schedule
 from reporting.forms import ReasonForm, field_name, read_sheet
 from reporting.models import ReportingMonth, Submission
 from reporting.selectors import (
@@ -23,6 +23,7 @@ from reporting.selectors import (
     review_queue,
     submission_totals,
 )
+from reporting.workflow import services
 
 
 @login_required

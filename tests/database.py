@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from projects.models import PlanYear
-from reporting.deadlines import ensure_reporting_months
+from reporting.calendar.deadlines import ensure_reporting_months
 
 
 class Session:

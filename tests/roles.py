@@ -17,10 +17,10 @@ from django.utils import timezone
 from accounts import roles
 from accounts.models import Membership, Role
 from projects.models import Person, TaskRow, Tier, Unit
-from reporting import services
-from reporting.deadlines import ensure_reporting_months, month_schedule
+from reporting.calendar.deadlines import ensure_reporting_months, month_schedule
 from reporting.models import Contribution, Figure, ReportingMonth, ReviewEvent, Submission
-from reporting.validation import FigureInput
+from reporting.workflow import services
+from reporting.workflow.validation import FigureInput
 
 PASSWORD = "Minsheng@2023"
 

@@ -25,8 +25,8 @@ from beneficiaries.testing import (  # noqa: F401 - fixtures
     id_number_for,
 )
 from projects.models import Indicator, Person
-from reporting import services
 from reporting.models import Figure, ReviewEvent, Submission
+from reporting.workflow import services
 from tests.roles import (  # noqa: F401 - fixtures
     EMPLOYMENT,
     client_for,

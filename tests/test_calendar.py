@@ -10,14 +10,19 @@ from django.urls import reverse
 
 from projects.models import PlanYear
 from reporting.admin import ReportingMonthForm, WorkCalendarDayResource
-from reporting.deadlines import (
+from reporting.calendar.deadlines import (
     current_reporting_month,
     ensure_reporting_months,
     month_schedule,
     year_schedule,
 )
+from reporting.calendar.workcalendar import (
+    CalendarSource,
+    is_workday,
+    next_workday_on_or_after,
+    year_coverage,
+)
 from reporting.models import ReportingMonth, WorkCalendarDay
-from reporting.workcalendar import CalendarSource, is_workday, next_workday_on_or_after, year_coverage
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ import time
 import pytest
 from django.db import connection
 
-from reporting import services
 from reporting.models import Figure, Submission
-from reporting.validation import FigureInput
+from reporting.workflow import services
+from reporting.workflow.validation import FigureInput
 from tests.roles import (  # noqa: F401 - fixtures
     EMPLOYMENT,
     employment_row_fixture,

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from demo.services import create_demo_accounts, create_demo_figures
 from projects.models import Indicator, Person, Project, TaskRow, Unit
-from reporting.deadlines import ensure_reporting_months
+from reporting.calendar.deadlines import ensure_reporting_months
 from reporting.models import Contribution, Figure, ReviewEvent, Submission
 
 pytestmark = pytest.mark.django_db

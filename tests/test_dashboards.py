@@ -10,12 +10,12 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from projects.models import Indicator, TargetAdjustment, TargetAdjustmentLine, TaskRow
-from reporting import services
+from reporting.calendar.deadlines import ensure_reporting_months, month_schedule
 from reporting.dashboards import NO_LEADER, Punctuality, board, dashboard_basis, timeliness
-from reporting.deadlines import ensure_reporting_months, month_schedule
 from reporting.models import Contribution, Figure, ReviewEvent, StatusRule, Submission
 from reporting.progress import Status
-from reporting.validation import FigureInput
+from reporting.workflow import services
+from reporting.workflow.validation import FigureInput
 from tests.roles import (  # noqa: F401 - fixtures
     ROLE_FIXTURES,
     client_for,

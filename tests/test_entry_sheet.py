@@ -7,10 +7,10 @@ from django.db.models import Q
 from accounts.models import Role
 from projects.models import Indicator, TaskRow, TaskRowParty, Unit
 from projects.participation import rows_of_unit
-from reporting import services
 from reporting.models import Figure
 from reporting.selectors import entry_sheet
-from reporting.validation import FigureInput
+from reporting.workflow import services
+from reporting.workflow.validation import FigureInput
 from tests.roles import make_member, march_fixture  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db

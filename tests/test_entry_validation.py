@@ -3,7 +3,7 @@
 import pytest
 
 from reporting.models import Contribution, Figure, Submission
-from reporting.validation import FigureInput, validate_figures
+from reporting.workflow.validation import FigureInput, validate_figures
 from tests.roles import (  # noqa: F401 - fixtures
     EMPLOYMENT,
     STARTUP_TRAINING,

@@ -15,8 +15,8 @@ from evaluation.models import MAX_EVIDENCE_BYTES, Certification, Evidence, SelfE
 from evaluation.selectors import Outcome, indicator_outcomes
 from evaluation.services import EvaluationError, FigureText
 from projects.models import Indicator, TaskRow
-from reporting import services as reporting_services
 from reporting.models import Submission
+from reporting.workflow import services as reporting_services
 from tests.roles import (  # noqa: F401 - fixtures
     EMPLOYMENT,
     STARTUP_TRAINING,

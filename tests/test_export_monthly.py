@@ -25,11 +25,11 @@ from projects.models import (
     Unit,
 )
 from projects.targets import targets_for_month
-from reporting import services
-from reporting.exporters import MonthlyReportExporter
+from reporting.exports.exporters import MonthlyReportExporter
+from reporting.exports.monthly import MonthlyFilter
 from reporting.models import Contribution, Figure, Submission
-from reporting.monthly import MonthlyFilter
-from reporting.validation import FigureInput
+from reporting.workflow import services
+from reporting.workflow.validation import FigureInput
 from tests.roles import (  # noqa: F401 - fixtures
     EMPLOYMENT,
     ROLE_FIXTURES,

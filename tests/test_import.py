@@ -14,7 +14,6 @@ from openpyxl import Workbook, load_workbook
 from accounts.models import Role
 from audit.models import AuditEvent
 from core import uploads
-from reporting import services
 from reporting.imports import (
     EXPLANATION,
     FIRST_DATA_ROW,
@@ -29,6 +28,7 @@ from reporting.imports import (
     VERSION,
 )
 from reporting.models import Figure, Submission
+from reporting.workflow import services
 from tests.roles import (  # noqa: F401 - fixtures
     EMPLOYMENT,
     ROLE_FIXTURES,

@@ -18,10 +18,10 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin import HistoryAdmin
 from demo.services import _office_group
 from projects.models import Indicator, Person, TaskRow
-from reporting import services
 from reporting.imports import FIRST_DATA_ROW, INDICATOR_ID, VALUE
 from reporting.models import Contribution, Figure, ReviewEvent, Submission
-from reporting.validation import FigureInput
+from reporting.workflow import services
+from reporting.workflow.validation import FigureInput
 from tests.roles import (  # noqa: F401 - fixtures
     EMPLOYMENT,
     client_for,

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from demo.services import create_demo_accounts, create_demo_figures
 from projects.models import Indicator, Project, TaskRow, Unit
 from projects.services import copy_plan_year
-from reporting.deadlines import ensure_reporting_months
+from reporting.calendar.deadlines import ensure_reporting_months
 from reporting.forms import field_name
 from reporting.models import Contribution, Figure, Submission
 from reporting.selectors import entry_sheet

@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from accounts.models import Membership, Role
 from projects.models import Unit
-from reporting.deadlines import ensure_reporting_months
+from reporting.calendar.deadlines import ensure_reporting_months
 from reporting.models import Submission
 
 pytestmark = pytest.mark.django_db

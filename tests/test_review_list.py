@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from projects.models import TaskRow
-from reporting import services
 from reporting.models import Submission
 from reporting.selectors import late_and_missing, review_queue
+from reporting.workflow import services
 from tests.roles import (  # noqa: F401 - fixtures
     client_for,
     deadline_moment,

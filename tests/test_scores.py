@@ -17,7 +17,7 @@ from evaluation.models import ScoreWeights
 from evaluation.selectors import unit_scores
 from evaluation.services import EvaluationError, FigureText
 from projects.models import Indicator, TaskRow, Unit
-from reporting.deadlines import ensure_reporting_months
+from reporting.calendar.deadlines import ensure_reporting_months
 from reporting.models import ReviewEvent, Submission
 from tests.roles import (  # noqa: F401 - fixtures
     client_for,

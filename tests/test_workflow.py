@@ -1,7 +1,7 @@
 """The monthly cycle, step by step.
 
 draft → submit → return → resubmit → approve → verify → forward → reopen → correct → submit.
-Each step is tested through reporting.services, and the whole cycle once more through the pages.
+Each step is tested through reporting.workflow.services, and the whole cycle once more through the pages.
 """
 
 from decimal import Decimal
@@ -12,10 +12,10 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from projects.models import Indicator
-from reporting import services
 from reporting.models import Contribution, Figure, ReviewEvent, Submission
 from reporting.selectors import changes_since_last_review, returned_count, review_queue, submission_totals
-from reporting.validation import FigureInput
+from reporting.workflow import services
+from reporting.workflow.validation import FigureInput
 from tests.roles import (  # noqa: F401 - fixtures
     EMPLOYMENT,
     STARTUP_TRAINING,

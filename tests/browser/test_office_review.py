@@ -8,11 +8,11 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import Role
 from projects.models import TaskRow, Unit
-from reporting import services
-from reporting.deadlines import ensure_reporting_months
+from reporting.calendar.deadlines import ensure_reporting_months
 from reporting.forms import field_name, read_sheet
 from reporting.models import ReviewEvent, Submission
 from reporting.selectors import entry_sheet
+from reporting.workflow import services
 
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 ROW_TITLE = "促进高质量充分就业"

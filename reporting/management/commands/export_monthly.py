@@ -5,8 +5,8 @@ from django.utils.translation import gettext as _
 
 from audit.delivery import save_export
 from projects.models import Person, PlanYear, Tier, Unit
-from reporting.exporters import MonthlyReportExporter
-from reporting.monthly import MonthlyFilter
+from reporting.exports.exporters import MonthlyReportExporter
+from reporting.exports.monthly import MonthlyFilter
 
 
 class Command(BaseCommand):

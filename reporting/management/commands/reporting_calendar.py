@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext
 
 from projects.models import PlanYear
-from reporting.deadlines import MonthSchedule, ensure_reporting_months, year_schedule
-from reporting.workcalendar import weekday_name, year_coverage
+from reporting.calendar.deadlines import MonthSchedule, ensure_reporting_months, year_schedule
+from reporting.calendar.workcalendar import weekday_name, year_coverage
 
 MOVED = "＊"
 OVERRIDDEN = "△"

@@ -2,9 +2,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from projects.models import PlanYear
-from reporting.deadlines import current_reporting_month, ensure_reporting_months
+from reporting.calendar.deadlines import current_reporting_month, ensure_reporting_months
+from reporting.calendar.reminders import pending_reminders, send_reminders
 from reporting.models import ReportingMonth
-from reporting.reminders import pending_reminders, send_reminders
 
 
 class Command(BaseCommand):

@@ -19,10 +19,10 @@ from core.errors import Refused
 from core.permissions import require
 from projects import participation
 from reporting import access
-from reporting.deadlines import month_schedule
+from reporting.calendar.deadlines import month_schedule
 from reporting.models import Contribution, Figure, ReportingMonth, ReviewEvent, Submission
 from reporting.selectors import previous_month_values, submission_snapshot
-from reporting.validation import FigureInput, ValidationResult, validate_figures
+from reporting.workflow.validation import FigureInput, ValidationResult, validate_figures
 
 OPEN_STATUSES = (Submission.Status.DRAFT, Submission.Status.RETURNED)
 LOCKED_MESSAGE = _(

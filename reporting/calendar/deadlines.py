@@ -3,7 +3,7 @@
 Figures are taken as of the 20th; lead units submit by the 21st; the task-force
 office and the statistics bureau verify and forward by the 22nd. A deadline on
 a weekend or public holiday moves to the next working day (make-up working days
-count as working days), see `reporting.workcalendar`. The office may set a
+count as working days), see `reporting.calendar.workcalendar`. The office may set a
 month's deadlines by hand on its ReportingMonth row, with a reason; those win.
 
 The 20th itself never moves: it is the date the figures describe, not a day
@@ -20,8 +20,8 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from projects.models import PlanYear
+from reporting.calendar.workcalendar import NextWorkday, WorkCalendar
 from reporting.models import ReportingMonth
-from reporting.workcalendar import NextWorkday, WorkCalendar
 
 DATA_CUTOFF_DAY = 20
 SUBMIT_DAY = 21

@@ -13,9 +13,9 @@ from audit.delivery import deliver
 from core.permissions import require
 from projects.matrix import ResponsibilityMatrixExporter
 from projects.models import PlanYear
-from reporting.deadlines import current_reporting_month
-from reporting.export_forms import MatrixForm, MonthlyReportForm
-from reporting.exporters import MonthlyReportExporter
+from reporting.calendar.deadlines import current_reporting_month
+from reporting.exports.exporters import MonthlyReportExporter
+from reporting.exports.forms import MatrixForm, MonthlyReportForm
 
 
 def _require_reader(request) -> None:

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from reporting import export_views, import_views
+from reporting import import_views
+from reporting.exports import views as export_views
 
 urlpatterns = [
     path("exports/", export_views.exports, name="exports"),

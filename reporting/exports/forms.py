@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Person, PlanYear, Tier, Unit
-from reporting.monthly import MonthlyFilter
+from reporting.exports.monthly import MonthlyFilter
 
 MONTH_CHOICES = [(month, _("%(month)s月") % {"month": month}) for month in range(1, 13)]
 

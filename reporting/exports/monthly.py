@@ -31,7 +31,7 @@ from projects.models import (
     Tier,
     Unit,
 )
-from reporting.deadlines import MonthSchedule, year_schedule
+from reporting.calendar.deadlines import MonthSchedule, year_schedule
 from reporting.models import Contribution, Figure, Submission
 
 # Rows fetched per round trip; the cursors never hold more than this in Python.

@@ -19,8 +19,7 @@ from core.xlsx import (
     number_format_for,
 )
 from projects.models import Indicator
-from reporting.models import Submission
-from reporting.monthly import (
+from reporting.exports.monthly import (
     MonthContext,
     MonthlyFilter,
     MonthlyLine,
@@ -31,6 +30,7 @@ from reporting.monthly import (
     status_label,
     submission_lines,
 )
+from reporting.models import Submission
 from reporting.progress import judge, thresholds_for, time_progress
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Role
 from projects.models import TaskRow, Unit
-from reporting.deadlines import month_schedule
+from reporting.calendar.deadlines import month_schedule
 from reporting.models import ReportingMonth
 from reporting.selectors import units_missing_submission
 

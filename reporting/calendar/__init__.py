@@ -1,0 +1,1 @@
+"""Deadlines, the work calendar and reminders of the monthly cycle."""

@@ -1,0 +1,1 @@
+"""What the office sends out: the monthly report and the responsibility matrix, and their page."""

@@ -1,0 +1,1 @@
+"""The monthly workflow: entering figures, their validation, submitting, reviewing, forwarding."""
