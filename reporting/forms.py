@@ -5,7 +5,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reporting.selectors import EntryRow
-from reporting.workflow.services import LockedError, SheetEntry
+from reporting.workflow.data_entry import SheetEntry
+from reporting.workflow.errors import LockedError
 from reporting.workflow.validation import FigureInput
 
 MAX_TEXT = 2000

@@ -3,7 +3,7 @@
 A unit liaison downloads its month as a workbook (its task rows and the
 indicators it fills, current figures prefilled, ids in hidden columns), fills
 it offline and uploads it. Nothing is written until the liaison confirms the
-preview; the write goes through `reporting.workflow.services.save_month_sheet`, so the
+preview; the write goes through `reporting.workflow.data_entry.save_month_sheet`, so the
 validation, locks, permission and version checks and the history are those of
 the web form, and a month is saved whole or not at all.
 
@@ -50,7 +50,7 @@ from projects.models import Indicator, TaskRow, Unit
 from reporting.forms import MAX_TEXT
 from reporting.models import ReportingMonth
 from reporting.selectors import EntryRow, entry_sheet
-from reporting.workflow import services
+from reporting.workflow import data_entry, errors
 from reporting.workflow.validation import FigureInput, parse_number
 
 logger = logging.getLogger(__name__)
@@ -441,7 +441,7 @@ class ImportPlan:
     changes: list[Change] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
-    entries: list[services.SheetEntry] = field(default_factory=list)
+    entries: list[data_entry.SheetEntry] = field(default_factory=list)
     saved: bool = False
 
     @property
@@ -479,7 +479,7 @@ class _RowCheck:
         self.changes: list[Change] = []
         self.issues: list[Issue] = []
 
-    def run(self) -> services.SheetEntry | None:
+    def run(self) -> data_entry.SheetEntry | None:
         entry = self.entry
         indicators = {item.pk: item for item in entry.indicators}
         of_row = {item.pk for item in entry.row_indicators}
@@ -515,7 +515,7 @@ class _RowCheck:
             return None
         first_change = self.changes[0].row
         if not entry.is_open:
-            self.issues.append(Issue(str(services.LOCKED_MESSAGE), first_change))
+            self.issues.append(Issue(str(errors.LOCKED_MESSAGE), first_change))
             return None
         versions = {line.version for line in self.lines}
         if versions != {entry.version}:
@@ -526,7 +526,7 @@ class _RowCheck:
                 )
             )
             return None
-        return services.SheetEntry(
+        return data_entry.SheetEntry(
             task_row=entry.task_row,
             expected_version=entry.version,
             inputs=inputs,
@@ -675,7 +675,7 @@ def analyse(path: Path, *, user, size: int, commit: bool = False) -> ImportPlan:
 def _run_services(plan: ImportPlan, checks: list[_RowCheck], *, user, commit: bool) -> None:
     try:
         with transaction.atomic():
-            results = services.save_month_sheet(
+            results = data_entry.save_month_sheet(
                 user=user, unit=plan.unit, reporting_month=plan.reporting_month, entries=plan.entries
             )
             if not commit:
@@ -687,7 +687,7 @@ def _run_services(plan: ImportPlan, checks: list[_RowCheck], *, user, commit: bo
                     obj=plan.reporting_month,
                     detail={"unit": plan.unit.name, "rows": len(plan.entries), "changes": len(plan.changes)},
                 )
-    except (services.WorkflowError, PermissionDenied) as exc:
+    except (errors.WorkflowError, PermissionDenied) as exc:
         plan.issues.append(Issue(str(exc)))
         return
     for check in checks:

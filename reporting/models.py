@@ -87,6 +87,11 @@ class Submission(models.Model):
         VERIFIED = "verified", _("已核验")
         FORWARDED = "forwarded", _("已报送")
 
+    # The lock rule, asked everywhere: units edit an open submission; a submitted one waits for
+    # review (neither open nor locked); a locked one changes only after the office reopens it.
+    OPEN_STATUSES = frozenset({Status.DRAFT, Status.RETURNED})
+    LOCKED_STATUSES = frozenset({Status.APPROVED, Status.VERIFIED, Status.FORWARDED})
+
     reporting_month = models.ForeignKey(
         ReportingMonth, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("报送月份")
     )
@@ -134,8 +139,14 @@ class Submission(models.Model):
         return self.Status(self.status).label
 
     @property
+    def is_open(self) -> bool:
+        """Its units may still edit their figures."""
+        return self.status in self.OPEN_STATUSES
+
+    @property
     def is_locked(self) -> bool:
-        return self.status in (self.Status.APPROVED, self.Status.VERIFIED, self.Status.FORWARDED)
+        """A reviewer has passed it: only the office's reopening lets it change again."""
+        return self.status in self.LOCKED_STATUSES
 
 
 class Contribution(models.Model):

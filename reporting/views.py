@@ -23,7 +23,7 @@ from reporting.selectors import (
     review_queue,
     submission_totals,
 )
-from reporting.workflow import services
+from reporting.workflow import data_entry, errors, review
 
 
 @login_required
@@ -203,10 +203,10 @@ def monthly_entry(request):
     if request.method == "POST":
         data = request.POST
         try:
-            results = services.save_month_sheet(
+            results = data_entry.save_month_sheet(
                 user=request.user, unit=unit, reporting_month=reporting_month, entries=read_sheet(sheet, data)
             )
-        except services.WorkflowError as exc:
+        except errors.WorkflowError as exc:
             messages.error(request, str(exc))
             status = 409
         else:
@@ -240,8 +240,8 @@ def _submit_if_asked(request, reporting_month):
         messages.error(request, _("请先填写该行数据再提交。"))
         return
     try:
-        services.submit(user=request.user, submission_id=submission.pk)
-    except (services.WorkflowError, PermissionDenied) as exc:
+        review.submit(user=request.user, submission_id=submission.pk)
+    except (errors.WorkflowError, PermissionDenied) as exc:
         messages.error(request, _("已保存，但未能提交：%(reason)s") % {"reason": exc})
     else:
         messages.success(request, _("已保存并提交，等待专班办公室审核。"))
@@ -313,7 +313,7 @@ def review_detail(request, pk):
 def _run(request, action, **kwargs):
     try:
         action(user=request.user, **kwargs)
-    except services.WorkflowError as exc:
+    except errors.WorkflowError as exc:
         messages.error(request, str(exc))
         return False
     return True
@@ -328,12 +328,12 @@ def review_action(request, pk, action):
         if not form.is_valid():
             messages.error(request, _("请填写原因。"))
             return redirect("reporting:review_detail", pk=submission.pk)
-        handler = services.return_submission if action == "return" else services.reopen
+        handler = review.return_submission if action == "return" else review.reopen
         done = _run(request, handler, submission_id=submission.pk, reason=form.cleaned_data["reason"])
     elif action == "approve":
-        done = _run(request, services.approve, submission_id=submission.pk)
+        done = _run(request, review.approve, submission_id=submission.pk)
     elif action == "verify":
-        done = _run(request, services.verify, submission_id=submission.pk)
+        done = _run(request, review.verify, submission_id=submission.pk)
     else:
         raise PermissionDenied(_("未知操作。"))
     if done:
@@ -347,8 +347,8 @@ def forward_month(request, month_id):
     require(access.can_forward(request.user), _("只有专班办公室可以报送。"))
     reporting_month = get_object_or_404(ReportingMonth.objects.select_related("plan_year"), pk=month_id)
     try:
-        count = services.forward_month(user=request.user, reporting_month=reporting_month)
-    except services.WorkflowError as exc:
+        count = review.forward_month(user=request.user, reporting_month=reporting_month)
+    except errors.WorkflowError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("已上报%(count)s条报送，数据已锁定。") % {"count": count})

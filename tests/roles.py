@@ -19,7 +19,7 @@ from accounts.models import Membership, Role
 from projects.models import Person, TaskRow, Tier, Unit
 from reporting.calendar.deadlines import ensure_reporting_months, month_schedule
 from reporting.models import Contribution, Figure, ReportingMonth, ReviewEvent, Submission
-from reporting.workflow import services
+from reporting.workflow import data_entry, review
 from reporting.workflow.validation import FigureInput
 
 PASSWORD = "Minsheng@2023"
@@ -198,15 +198,15 @@ def save_figures(
     expected_version: int | None = None,
 ) -> Contribution:
     """Save a unit's figures for a row through the service, as its liaison; must validate."""
-    submission = services.open_submission(reporting_month=month, task_row=row)
-    contribution = services.open_contribution(submission=submission, unit=roles.unit_of(user))
+    submission = data_entry.open_submission(reporting_month=month, task_row=row)
+    contribution = data_entry.open_contribution(submission=submission, unit=roles.unit_of(user))
     inputs = [
         FigureInput(
             indicator=indicator(row, name), raw_value=value, explanation=(explanations or {}).get(name, "")
         )
         for name, value in values.items()
     ]
-    result = services.save_contribution(
+    result = data_entry.save_contribution(
         user=user,
         contribution=contribution,
         expected_version=contribution.version if expected_version is None else expected_version,
@@ -235,15 +235,15 @@ def submission_in(
     submission = Submission.objects.get(task_row=row, reporting_month=month)
     if status == Submission.Status.DRAFT:
         return submission
-    services.submit(user=liaison, submission_id=submission.pk, now=deadline_moment(month, 10))
+    review.submit(user=liaison, submission_id=submission.pk, now=deadline_moment(month, 10))
     if status == Submission.Status.RETURNED:
-        services.return_submission(user=office, submission_id=submission.pk, reason="请补充进展情况。")
+        review.return_submission(user=office, submission_id=submission.pk, reason="请补充进展情况。")
     if status in (Submission.Status.APPROVED, Submission.Status.VERIFIED, Submission.Status.FORWARDED):
-        services.approve(user=office, submission_id=submission.pk)
+        review.approve(user=office, submission_id=submission.pk)
     if status in (Submission.Status.VERIFIED, Submission.Status.FORWARDED):
-        services.verify(user=statistics, submission_id=submission.pk)
+        review.verify(user=statistics, submission_id=submission.pk)
     if status == Submission.Status.FORWARDED:
-        services.forward_month(user=office, reporting_month=month)
+        review.forward_month(user=office, reporting_month=month)
     submission.refresh_from_db()
     assert submission.status == status
     return submission

@@ -26,7 +26,7 @@ from beneficiaries.testing import (  # noqa: F401 - fixtures
 )
 from projects.models import Indicator, Person
 from reporting.models import Figure, ReviewEvent, Submission
-from reporting.workflow import services
+from reporting.workflow import review
 from tests.roles import (  # noqa: F401 - fixtures
     EMPLOYMENT,
     client_for,
@@ -107,7 +107,7 @@ def test_every_step_of_the_monthly_workflow_is_recorded(people, employment_row, 
         office=people["office"],
         statistics=people["statistics"],
     )
-    services.reopen(user=people["office"], submission_id=submission.pk, reason="统计口径更正")
+    review.reopen(user=people["office"], submission_id=submission.pk, reason="统计口径更正")
     steps = list(new_rows(start).filter(event__startswith="submission.").values_list("event", "username"))
     assert steps == [
         ("submission.submit", "renshe"),
@@ -122,7 +122,7 @@ def test_every_step_of_the_monthly_workflow_is_recorded(people, employment_row, 
 
 def test_a_return_is_recorded_with_its_reason(office_user, submitted):
     start = last_pk()
-    services.return_submission(user=office_user, submission_id=submitted.pk, reason="请补充进展情况")
+    review.return_submission(user=office_user, submission_id=submitted.pk, reason="请补充进展情况")
     assert new_rows(start).get(event="submission.return").detail["reason"] == "请补充进展情况"
 
 
@@ -292,7 +292,7 @@ def audit_log_refuses_inserts():
 def test_an_approval_does_not_happen_when_its_audit_row_cannot_be_written(office_user, submitted):
     before = database_state()
     with audit_log_refuses_inserts(), pytest.raises(DatabaseError, match="audit log unavailable"):
-        services.approve(user=office_user, submission_id=submitted.pk)
+        review.approve(user=office_user, submission_id=submitted.pk)
     assert database_state() == before
     submitted.refresh_from_db()
     assert submitted.status == Submission.Status.SUBMITTED

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 
 from reporting.models import Figure, Submission
-from reporting.workflow import services
+from reporting.workflow import data_entry, errors, review
 from reporting.workflow.validation import FigureInput
 from tests.roles import (  # noqa: F401 - fixtures
     EMPLOYMENT,
@@ -65,14 +65,14 @@ def race(*actions):
 
 def hold_lock_when_taken(monkeypatch):
     """Make the approval keep its row lock a moment, so the other action surely meets it."""
-    original = services._locked_submission
+    original = review._locked_submission
 
     def locked_and_held(submission_id):
         submission = original(submission_id)
         time.sleep(HOLD_SECONDS)
         return submission
 
-    monkeypatch.setattr(services, "_locked_submission", locked_and_held)
+    monkeypatch.setattr(review, "_locked_submission", locked_and_held)
 
 
 @pytest.fixture
@@ -95,15 +95,15 @@ def test_an_approval_and_an_edit_at_the_same_moment(people, employment_row, marc
     """The liaison saves from a page loaded before the row was resubmitted, as the office approves it."""
     submission = drive(Submission.Status.RETURNED, people, employment_row, march)
     stale = submission.contributions.select_related("submission__task_row").get()  # loaded while open
-    services.submit(user=people["liaison"], submission_id=submission.pk)
+    review.submit(user=people["liaison"], submission_id=submission.pk)
     hold_lock_when_taken(monkeypatch)
 
     def approve():
-        return services.approve(user=people["office"], submission_id=submission.pk)
+        return review.approve(user=people["office"], submission_id=submission.pk)
 
     def edit():
         time.sleep(HOLD_SECONDS / 5)  # the approval takes its lock first
-        return services.save_contribution(
+        return data_entry.save_contribution(
             user=people["liaison"],
             contribution=stale,
             expected_version=stale.version,
@@ -115,7 +115,7 @@ def test_an_approval_and_an_edit_at_the_same_moment(people, employment_row, marc
     # The save's conditional update matches only an open row: however the two interleave, it finds
     # the row submitted or approved and writes nothing, while the approval holds its row lock.
     assert approval == "ok" and saving == "refused"
-    assert isinstance(error, services.LockedError) and "专班办公室" in str(error)
+    assert isinstance(error, errors.LockedError) and "专班办公室" in str(error)
     submission.refresh_from_db()
     assert submission.status == Submission.Status.APPROVED
     assert Figure.objects.get(contribution=stale, indicator__name=EMPLOYMENT).value == 100
@@ -126,7 +126,7 @@ def test_two_saves_of_the_same_figures_at_the_same_moment(people, employment_row
 
     def save(value):
         def run():
-            return services.save_contribution(
+            return data_entry.save_contribution(
                 user=people["liaison"],
                 contribution=contribution.__class__.objects.select_related("submission__task_row").get(
                     pk=contribution.pk
@@ -141,7 +141,7 @@ def test_two_saves_of_the_same_figures_at_the_same_moment(people, employment_row
 
     assert sorted(outcome for outcome, _, _ in outcomes) == ["ok", "refused"]
     error = next(result for outcome, result, _ in outcomes if outcome == "refused")
-    assert isinstance(error, services.ConflictError) and "保存冲突" in str(error)
+    assert isinstance(error, errors.ConflictError) and "保存冲突" in str(error)
     winner = next(
         value for (outcome, _, _), value in zip(outcomes, ("200", "300"), strict=True) if outcome == "ok"
     )
@@ -153,8 +153,8 @@ def test_an_approval_and_a_return_at_the_same_moment(people, employment_row, mar
     submission = drive(Submission.Status.SUBMITTED, people, employment_row, march)
 
     outcomes = race(
-        lambda: services.approve(user=people["office"], submission_id=submission.pk),
-        lambda: services.return_submission(user=colleague, submission_id=submission.pk, reason="请核实"),
+        lambda: review.approve(user=people["office"], submission_id=submission.pk),
+        lambda: review.return_submission(user=colleague, submission_id=submission.pk, reason="请核实"),
     )
 
     assert sorted(outcome for outcome, _, _ in outcomes) == ["ok", "refused"]
@@ -174,11 +174,11 @@ def test_a_submission_waits_out_a_co_units_edit_or_refuses_it(
     hold_lock_when_taken(monkeypatch)
 
     def submit():
-        return services.submit(user=people["liaison"], submission_id=submission.pk)
+        return review.submit(user=people["liaison"], submission_id=submission.pk)
 
     def edit():
         time.sleep(HOLD_SECONDS / 5)
-        return services.save_contribution(
+        return data_entry.save_contribution(
             user=township_liaison,
             contribution=part,
             expected_version=part.version,
@@ -188,6 +188,6 @@ def test_a_submission_waits_out_a_co_units_edit_or_refuses_it(
     (submitted, _, _), (saving, error, waited) = race(submit, edit)
 
     assert submitted == "ok" and saving == "refused"
-    assert isinstance(error, services.LockedError)
+    assert isinstance(error, errors.LockedError)
     assert waited >= HOLD_SECONDS / 2  # blocked on the submit's row lock until it committed
     assert Figure.objects.get(contribution=part, indicator__name=EMPLOYMENT).value == 20

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 
 from reporting.models import Figure, Submission
-from reporting.workflow import services
+from reporting.workflow import data_entry
 from reporting.workflow.validation import FigureInput
 from tests.roles import (  # noqa: F401 - fixtures
     EMPLOYMENT,
@@ -35,7 +35,7 @@ def test_two_units_save_parts_of_one_row_without_waiting(
 ):
     lead = fill_employment(renshe_liaison, employment_row, march, employment="100")
     part = fill_employment(township_liaison, employment_row, march, employment="20")
-    original = services._hold_open
+    original = data_entry._hold_open
 
     def held(submission_id):
         opened = original(submission_id)
@@ -43,14 +43,14 @@ def test_two_units_save_parts_of_one_row_without_waiting(
             time.sleep(HOLD_SECONDS)  # the lead unit's save keeps its transaction open a while
         return opened
 
-    monkeypatch.setattr(services, "_hold_open", held)
+    monkeypatch.setattr(data_entry, "_hold_open", held)
 
     def save(user, contribution, value, *, hold=False):
         def run():
             connection.hold_it = hold
             if not hold:
                 time.sleep(HOLD_SECONDS / 5)  # the lead unit's save takes its lock first
-            return services.save_contribution(
+            return data_entry.save_contribution(
                 user=user,
                 contribution=contribution.__class__.objects.select_related("submission__task_row").get(
                     pk=contribution.pk
@@ -75,7 +75,7 @@ def test_two_units_first_saves_of_a_row_both_keep_their_figures(
     renshe_liaison, township_liaison, employment_row, march, monkeypatch
 ):
     # Neither unit has saved the row this month: both saves create its submission at once.
-    original = services._hold_open
+    original = data_entry._hold_open
 
     def held(submission_ids):
         opened = original(submission_ids)
@@ -83,20 +83,20 @@ def test_two_units_first_saves_of_a_row_both_keep_their_figures(
             time.sleep(HOLD_SECONDS)  # the first save keeps the new submission uncommitted a while
         return opened
 
-    monkeypatch.setattr(services, "_hold_open", held)
+    monkeypatch.setattr(data_entry, "_hold_open", held)
 
     def save(user, value, *, hold=False):
         def run():
             connection.hold_it = hold
             if not hold:
                 time.sleep(HOLD_SECONDS / 5)  # the lead unit's save creates the submission first
-            entry = services.SheetEntry(
+            entry = data_entry.SheetEntry(
                 task_row=employment_row,
                 expected_version=0,
                 inputs=[FigureInput(indicator=indicator(employment_row, EMPLOYMENT), raw_value=value)],
             )
             unit = user.membership.unit
-            return services.save_month_sheet(user=user, unit=unit, reporting_month=march, entries=[entry])
+            return data_entry.save_month_sheet(user=user, unit=unit, reporting_month=march, entries=[entry])
 
         return run
 

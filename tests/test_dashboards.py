@@ -14,7 +14,7 @@ from reporting.calendar.deadlines import ensure_reporting_months, month_schedule
 from reporting.dashboards import NO_LEADER, Punctuality, board, dashboard_basis, timeliness
 from reporting.models import Contribution, Figure, ReviewEvent, StatusRule, Submission
 from reporting.progress import Status
-from reporting.workflow import services
+from reporting.workflow import data_entry, review
 from reporting.workflow.validation import FigureInput
 from tests.roles import (  # noqa: F401 - fixtures
     ROLE_FIXTURES,
@@ -478,11 +478,11 @@ def test_it_links_every_tally_to_the_indicators_behind_it(plan_2023, leader_user
 def test_it_names_who_corrected_a_figure_and_why(plan_2023, office_user, renshe_liaison, leader_user):
     put(plan_2023, 7, {EMPLOYMENT: 2500, TRAINING: 1200, STARTUP: 300})
     july = Submission.objects.get(task_row=item(EMPLOYMENT).task_row, reporting_month__month=7)
-    services.reopen(user=office_user, submission_id=july.pk, reason="口径有误")
+    review.reopen(user=office_user, submission_id=july.pk, reason="口径有误")
     renshe_liaison.first_name, renshe_liaison.last_name = "王", "联络员"
     renshe_liaison.save()
     contribution = Contribution.objects.get(submission=july)
-    result = services.save_contribution(
+    result = data_entry.save_contribution(
         user=renshe_liaison,
         contribution=contribution,
         expected_version=contribution.version,
@@ -504,7 +504,7 @@ def test_it_shows_the_months_and_corrections_of_an_indicator(
     put(plan_2023, 6, {EMPLOYMENT: 1200, TRAINING: 900, STARTUP: 200})
     put(plan_2023, 7, {EMPLOYMENT: 2500, TRAINING: 1200, STARTUP: 300})
     july = Submission.objects.get(task_row=row, reporting_month__month=7)
-    services.reopen(user=office_user, submission_id=july.pk, reason="就业人数统计口径有误")
+    review.reopen(user=office_user, submission_id=july.pk, reason="就业人数统计口径有误")
     figure = Figure.objects.get(contribution__submission=july, indicator__name=EMPLOYMENT)
     figure.value = Decimal(2400)
     figure._change_reason = "退回后更正：就业人数统计口径有误"

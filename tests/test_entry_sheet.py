@@ -9,7 +9,7 @@ from projects.models import Indicator, TaskRow, TaskRowParty, Unit
 from projects.participation import rows_of_unit
 from reporting.models import Figure
 from reporting.selectors import entry_sheet
-from reporting.workflow import services
+from reporting.workflow import data_entry
 from reporting.workflow.validation import FigureInput
 from tests.roles import make_member, march_fixture  # noqa: F401 - fixtures
 
@@ -89,19 +89,19 @@ def test_a_unit_takes_part_in_the_rows_it_leads_is_named_in_or_is_covered_by_a_g
     assert set(rows_of_unit(township).values_list("pk", flat=True)) == expected
 
 
-def sheet_entry(row: TaskRow, indicators) -> services.SheetEntry:
+def sheet_entry(row: TaskRow, indicators) -> data_entry.SheetEntry:
     inputs = [
         FigureInput(indicator=item, raw_stage="1")
         if item.kind == Indicator.Kind.MILESTONE
         else FigureInput(indicator=item, raw_value="1", explanation="口径调整")
         for item in indicators
     ]
-    return services.SheetEntry(task_row=row, expected_version=0, inputs=inputs)
+    return data_entry.SheetEntry(task_row=row, expected_version=0, inputs=inputs)
 
 
 def save_as(unit: Unit, row: TaskRow, indicators, month, django_user_model):
     user = make_member(django_user_model, f"liaison{unit.pk}", Role.LIAISON, unit=unit.name)
-    return services.save_month_sheet(
+    return data_entry.save_month_sheet(
         user=user, unit=unit, reporting_month=month, entries=[sheet_entry(row, indicators)]
     )
 

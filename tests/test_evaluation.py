@@ -16,7 +16,7 @@ from evaluation.selectors import Outcome, indicator_outcomes
 from evaluation.services import EvaluationError, FigureText
 from projects.models import Indicator, TaskRow
 from reporting.models import Submission
-from reporting.workflow import services as reporting_services
+from reporting.workflow import review
 from tests.roles import (  # noqa: F401 - fixtures
     EMPLOYMENT,
     STARTUP_TRAINING,
@@ -177,7 +177,7 @@ def test_it_prefills_the_self_evaluation_from_the_rows_latest_submitted_month(
 ):
     fill_employment(renshe_liaison, employment_row, march, employment="1234")
     submission = Submission.objects.get(task_row=employment_row, reporting_month=march)
-    reporting_services.submit(user=renshe_liaison, submission_id=submission.pk)
+    review.submit(user=renshe_liaison, submission_id=submission.pk)
 
     page = (
         client_for(renshe_liaison).get(reverse("evaluation:row", args=[employment_row.pk])).content.decode()

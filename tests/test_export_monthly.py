@@ -28,7 +28,7 @@ from projects.targets import targets_for_month
 from reporting.exports.exporters import MonthlyReportExporter
 from reporting.exports.monthly import MonthlyFilter
 from reporting.models import Contribution, Figure, Submission
-from reporting.workflow import services
+from reporting.workflow import data_entry, review
 from reporting.workflow.validation import FigureInput
 from tests.roles import (  # noqa: F401 - fixtures
     EMPLOYMENT,
@@ -137,13 +137,13 @@ def _submission_line(sheet, task_row: TaskRow):
 
 def _fill_all(user, row: TaskRow, month, value="1"):
     """Every indicator of the row, through the service, so the row can be submitted."""
-    submission = services.open_submission(reporting_month=month, task_row=row)
-    contribution = services.open_contribution(submission=submission, unit=row.lead_unit)
+    submission = data_entry.open_submission(reporting_month=month, task_row=row)
+    contribution = data_entry.open_contribution(submission=submission, unit=row.lead_unit)
     inputs = [
         FigureInput(indicator=item, raw_value="" if item.kind == "milestone" else value, raw_stage="2")
         for item in row.indicators.all()
     ]
-    result = services.save_contribution(
+    result = data_entry.save_contribution(
         user=user, contribution=contribution, expected_version=contribution.version, inputs=inputs
     )
     assert result.ok, result.errors
@@ -274,7 +274,7 @@ def test_it_puts_the_lead_units_progress_first_and_prefixes_the_others(
 def test_it_marks_the_submission_status_on_each_indicator(plan_2023, renshe_liaison, employment_row, march):
     fill_employment(renshe_liaison, employment_row, march)
     submission = Submission.objects.get(task_row=employment_row, reporting_month=march)
-    services.submit(user=renshe_liaison, submission_id=submission.pk, now=deadline_moment(march, 10))
+    review.submit(user=renshe_liaison, submission_id=submission.pk, now=deadline_moment(march, 10))
     sheet = _workbook(plan_2023).worksheets[0]
     assert [_line(sheet, EMPLOYMENT)[COLUMN[name]].value for name in ("报送情况", "审核状态")] == [
         "按时",
@@ -294,12 +294,10 @@ def timeliness(plan_2023, renshe_liaison, minzheng_liaison, employment_row, marc
     """Item 3 submitted on the deadline, item 6 three days late, the rest not at all."""
     fill_employment(renshe_liaison, employment_row, march)
     on_time = Submission.objects.get(task_row=employment_row, reporting_month=march)
-    services.submit(user=renshe_liaison, submission_id=on_time.pk, now=deadline_moment(march, 10))
+    review.submit(user=renshe_liaison, submission_id=on_time.pk, now=deadline_moment(march, 10))
     beds = provincial_row(plan_2023, 6)
     late = _fill_all(minzheng_liaison, beds, march)
-    services.submit(
-        user=minzheng_liaison, submission_id=late.pk, now=deadline_moment(march, 10, days_after=3)
-    )
+    review.submit(user=minzheng_liaison, submission_id=late.pk, now=deadline_moment(march, 10, days_after=3))
     return {"on_time": employment_row, "late": beds}
 
 
@@ -340,10 +338,8 @@ def test_it_judges_timeliness_from_the_first_submission_not_a_later_one(
     plan_2023, timeliness, office_user, minzheng_liaison, march
 ):
     late = Submission.objects.get(task_row=timeliness["late"], reporting_month=march)
-    services.return_submission(user=office_user, submission_id=late.pk, reason="请核实。")
-    services.submit(
-        user=minzheng_liaison, submission_id=late.pk, now=deadline_moment(march, 9, days_after=-1)
-    )
+    review.return_submission(user=office_user, submission_id=late.pk, reason="请核实。")
+    review.submit(user=minzheng_liaison, submission_id=late.pk, now=deadline_moment(march, 9, days_after=-1))
     sheet = _workbook(plan_2023)["报送情况"]
     assert _submission_line(sheet, timeliness["late"])[SUBMISSION_COLUMN["报送情况"]].value == "逾期"
 

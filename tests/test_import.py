@@ -28,7 +28,7 @@ from reporting.imports import (
     VERSION,
 )
 from reporting.models import Figure, Submission
-from reporting.workflow import services
+from reporting.workflow import review
 from tests.roles import (  # noqa: F401 - fixtures
     EMPLOYMENT,
     ROLE_FIXTURES,
@@ -274,8 +274,8 @@ def test_it_checks_again_on_confirmation(renshe, renshe_liaison, filled, employm
     # Meanwhile the unit saves and submits on the web page, and the office approves.
     fill_employment(renshe_liaison, employment_row, march)
     submission = Submission.objects.get(task_row=employment_row)
-    services.submit(user=renshe_liaison, submission_id=submission.pk, now=deadline_moment(march, 10))
-    services.approve(user=office_user, submission_id=submission.pk)
+    review.submit(user=renshe_liaison, submission_id=submission.pk, now=deadline_moment(march, 10))
+    review.approve(user=office_user, submission_id=submission.pk)
     before = database_state()
     response = renshe.post(location)
     assert response.status_code == 400

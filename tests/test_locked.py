@@ -20,7 +20,7 @@ from demo.services import _office_group
 from projects.models import Indicator, Person, TaskRow
 from reporting.imports import FIRST_DATA_ROW, INDICATOR_ID, VALUE
 from reporting.models import Contribution, Figure, ReviewEvent, Submission
-from reporting.workflow import services
+from reporting.workflow import data_entry, errors, review
 from reporting.workflow.validation import FigureInput
 from tests.roles import (  # noqa: F401 - fixtures
     EMPLOYMENT,
@@ -97,8 +97,8 @@ def test_a_crafted_post_with_any_version_is_refused(renshe_liaison, employment_r
 
 def test_the_service_refuses_a_change(renshe_liaison, employment_row, locked):
     before = database_state()
-    with pytest.raises(services.LockedError):
-        services.save_contribution(
+    with pytest.raises(errors.LockedError):
+        data_entry.save_contribution(
             user=renshe_liaison,
             contribution=locked.contribution,
             expected_version=locked.contribution.version,
@@ -226,7 +226,7 @@ def test_history_keeps_every_value_of_a_figure(locked):
 def test_a_reopened_month_can_be_corrected_and_the_correction_is_in_the_history(
     office, renshe_liaison, employment_row, march, locked
 ):
-    services.reopen(user=office, submission_id=locked.contribution.submission_id, reason="统计口径更正")
+    review.reopen(user=office, submission_id=locked.contribution.submission_id, reason="统计口径更正")
     fill_employment(renshe_liaison, employment_row, march, employment="120")
     locked.refresh_from_db()
     assert locked.value == 120

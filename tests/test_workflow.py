@@ -1,7 +1,8 @@
 """The monthly cycle, step by step.
 
 draft → submit → return → resubmit → approve → verify → forward → reopen → correct → submit.
-Each step is tested through reporting.workflow.services, and the whole cycle once more through the pages.
+Each step is tested through reporting.workflow (data_entry, review), and the whole cycle once more
+through the pages.
 """
 
 from decimal import Decimal
@@ -14,7 +15,7 @@ from django.urls import reverse
 from projects.models import Indicator
 from reporting.models import Contribution, Figure, ReviewEvent, Submission
 from reporting.selectors import changes_since_last_review, returned_count, review_queue, submission_totals
-from reporting.workflow import services
+from reporting.workflow import data_entry, errors, review
 from reporting.workflow.validation import FigureInput
 from tests.roles import (  # noqa: F401 - fixtures
     EMPLOYMENT,
@@ -91,7 +92,7 @@ def test_it_submits_a_draft_and_records_the_event_with_a_snapshot(drive, renshe_
     submission = drive(Status.DRAFT)
     now = deadline_moment(march, 9)
 
-    services.submit(user=renshe_liaison, submission_id=submission.pk, now=now)
+    review.submit(user=renshe_liaison, submission_id=submission.pk, now=now)
 
     submission.refresh_from_db()
     assert submission.status == Status.SUBMITTED
@@ -105,7 +106,7 @@ def test_it_submits_a_draft_and_records_the_event_with_a_snapshot(drive, renshe_
 def test_it_records_a_submission_on_the_deadline_day_as_on_time(drive, renshe_liaison, march):
     submission = drive(Status.DRAFT)
 
-    services.submit(user=renshe_liaison, submission_id=submission.pk, now=deadline_moment(march, 23))
+    review.submit(user=renshe_liaison, submission_id=submission.pk, now=deadline_moment(march, 23))
 
     submission.refresh_from_db()
     assert submission.on_time is True
@@ -114,7 +115,7 @@ def test_it_records_a_submission_on_the_deadline_day_as_on_time(drive, renshe_li
 def test_it_records_a_submission_after_the_deadline_as_late(drive, renshe_liaison, march):
     submission = drive(Status.DRAFT)
 
-    services.submit(
+    review.submit(
         user=renshe_liaison, submission_id=submission.pk, now=deadline_moment(march, 9, days_after=1)
     )
 
@@ -126,7 +127,7 @@ def test_it_judges_timeliness_from_the_first_submission_only(drive, renshe_liais
     submission = drive(Status.RETURNED)  # first submitted on the deadline day
     late = deadline_moment(march, 9, days_after=5)
 
-    services.submit(user=renshe_liaison, submission_id=submission.pk, now=late)
+    review.submit(user=renshe_liaison, submission_id=submission.pk, now=late)
 
     submission.refresh_from_db()
     assert (submission.status, submission.on_time, submission.submitted_at) == (Status.SUBMITTED, True, late)
@@ -138,9 +139,9 @@ def test_it_refuses_to_submit_while_an_indicator_is_missing(renshe_liaison, empl
     submission = Submission.objects.get(task_row=employment_row)
 
     with pytest.raises(
-        services.WorkflowError, match="以下指标尚未填报，不能提交：补贴性职业技能培训、其中创业培训"
+        errors.WorkflowError, match="以下指标尚未填报，不能提交：补贴性职业技能培训、其中创业培训"
     ):
-        services.submit(user=renshe_liaison, submission_id=submission.pk)
+        review.submit(user=renshe_liaison, submission_id=submission.pk)
 
     submission.refresh_from_db()
     assert submission.status == Status.DRAFT
@@ -153,7 +154,7 @@ def test_it_refuses_to_submit_while_an_indicator_is_missing(renshe_liaison, empl
 def test_it_returns_a_submission_with_its_reason(drive, office_user):
     submission = drive(Status.SUBMITTED)
 
-    services.return_submission(user=office_user, submission_id=submission.pk, reason=" 请补充培训人数来源。 ")
+    review.return_submission(user=office_user, submission_id=submission.pk, reason=" 请补充培训人数来源。 ")
 
     submission.refresh_from_db()
     assert (submission.status, submission.return_reason) == (Status.RETURNED, "请补充培训人数来源。")
@@ -167,8 +168,8 @@ def test_it_refuses_a_return_without_a_reason_and_changes_nothing(drive, office_
     submission = drive(Status.SUBMITTED)
     before = database_state()
 
-    with pytest.raises(services.WorkflowError, match="退回时必须填写退回原因"):
-        services.return_submission(user=office_user, submission_id=submission.pk, reason=reason)
+    with pytest.raises(errors.WorkflowError, match="退回时必须填写退回原因"):
+        review.return_submission(user=office_user, submission_id=submission.pk, reason=reason)
 
     assert database_state() == before
 
@@ -177,7 +178,7 @@ def test_it_resubmits_a_returned_submission_and_clears_the_reason(drive, renshe_
     submission = drive(Status.RETURNED)
     fill_employment(renshe_liaison, submission.task_row, march, employment="110")
 
-    services.submit(user=renshe_liaison, submission_id=submission.pk, now=deadline_moment(march, 11))
+    review.submit(user=renshe_liaison, submission_id=submission.pk, now=deadline_moment(march, 11))
 
     submission.refresh_from_db()
     assert (submission.status, submission.return_reason) == (Status.SUBMITTED, "")
@@ -187,8 +188,8 @@ def test_it_resubmits_a_returned_submission_and_clears_the_reason(drive, renshe_
 
 def test_it_counts_every_return_in_the_review_queue(drive, renshe_liaison, office_user, march):
     submission = drive(Status.RETURNED)
-    services.submit(user=renshe_liaison, submission_id=submission.pk, now=deadline_moment(march, 11))
-    services.return_submission(user=office_user, submission_id=submission.pk, reason="仍有疑问。")
+    review.submit(user=renshe_liaison, submission_id=submission.pk, now=deadline_moment(march, 11))
+    review.return_submission(user=office_user, submission_id=submission.pk, reason="仍有疑问。")
 
     assert returned_count(submission) == 2
     assert review_queue(reporting_month=march).get(pk=submission.pk).times_returned == 2
@@ -197,7 +198,7 @@ def test_it_counts_every_return_in_the_review_queue(drive, renshe_liaison, offic
 def test_it_shows_the_reviewer_what_changed_between_two_submissions(drive, renshe_liaison, march):
     submission = drive(Status.RETURNED)
     fill_employment(renshe_liaison, submission.task_row, march, employment="110")
-    services.submit(user=renshe_liaison, submission_id=submission.pk, now=deadline_moment(march, 11))
+    review.submit(user=renshe_liaison, submission_id=submission.pk, now=deadline_moment(march, 11))
 
     changes = changes_since_last_review(submission)
 
@@ -212,7 +213,7 @@ def test_it_shows_the_reviewer_what_changed_between_two_submissions(drive, rensh
 def test_it_approves_a_submitted_submission(drive, office_user):
     submission = drive(Status.SUBMITTED)
 
-    services.approve(user=office_user, submission_id=submission.pk)
+    review.approve(user=office_user, submission_id=submission.pk)
 
     submission.refresh_from_db()
     assert submission.status == Status.APPROVED
@@ -227,8 +228,8 @@ def test_it_refuses_to_save_into_an_approved_submission_and_names_the_office(dri
     contribution = contribution_of(renshe_liaison, submission.task_row, march)
     before = database_state()
 
-    with pytest.raises(services.LockedError, match="专班办公室"):
-        services.save_contribution(
+    with pytest.raises(errors.LockedError, match="专班办公室"):
+        data_entry.save_contribution(
             user=renshe_liaison,
             contribution=contribution,
             expected_version=contribution.version,
@@ -242,7 +243,7 @@ def test_it_refuses_an_approval_by_the_statistics_bureau(drive, statistics_user)
     submission = drive(Status.SUBMITTED)
 
     with pytest.raises(PermissionDenied):
-        services.approve(user=statistics_user, submission_id=submission.pk)
+        review.approve(user=statistics_user, submission_id=submission.pk)
 
     submission.refresh_from_db()
     assert submission.status == Status.SUBMITTED
@@ -252,7 +253,7 @@ def test_it_refuses_a_verification_by_the_office(drive, office_user):
     submission = drive(Status.APPROVED)
 
     with pytest.raises(PermissionDenied):
-        services.verify(user=office_user, submission_id=submission.pk)
+        review.verify(user=office_user, submission_id=submission.pk)
 
     submission.refresh_from_db()
     assert submission.status == Status.APPROVED
@@ -261,7 +262,7 @@ def test_it_refuses_a_verification_by_the_office(drive, office_user):
 def test_it_verifies_an_approved_submission(drive, statistics_user):
     submission = drive(Status.APPROVED)
 
-    services.verify(user=statistics_user, submission_id=submission.pk)
+    review.verify(user=statistics_user, submission_id=submission.pk)
 
     submission.refresh_from_db()
     assert submission.status == Status.VERIFIED
@@ -278,7 +279,7 @@ def test_it_forwards_the_verified_submissions_of_the_month(drive, office_user, p
         submitted_at=deadline_moment(march, 9),
     )
 
-    assert services.forward_month(user=office_user, reporting_month=march) == 1
+    assert review.forward_month(user=office_user, reporting_month=march) == 1
 
     submission.refresh_from_db()
     waiting.refresh_from_db()
@@ -290,8 +291,8 @@ def test_it_refuses_to_forward_a_month_with_nothing_verified(drive, office_user,
     drive(Status.APPROVED)
     before = database_state()
 
-    with pytest.raises(services.WorkflowError, match="没有已审核并已核验的报送，无法上报"):
-        services.forward_month(user=office_user, reporting_month=march)
+    with pytest.raises(errors.WorkflowError, match="没有已审核并已核验的报送，无法上报"):
+        review.forward_month(user=office_user, reporting_month=march)
 
     assert database_state() == before
 
@@ -302,7 +303,7 @@ def test_it_refuses_to_forward_a_month_with_nothing_verified(drive, office_user,
 def test_it_reopens_a_forwarded_submission_with_its_reason(drive, office_user):
     submission = drive(Status.FORWARDED)
 
-    services.reopen(user=office_user, submission_id=submission.pk, reason="省厅反馈数据口径有误。")
+    review.reopen(user=office_user, submission_id=submission.pk, reason="省厅反馈数据口径有误。")
 
     submission.refresh_from_db()
     assert (submission.status, submission.return_reason) == (Status.RETURNED, "省厅反馈数据口径有误。")
@@ -315,8 +316,8 @@ def test_it_refuses_a_reopen_without_a_reason_and_changes_nothing(drive, office_
     submission = drive(Status.FORWARDED)
     before = database_state()
 
-    with pytest.raises(services.WorkflowError, match="重新打开时必须填写原因"):
-        services.reopen(user=office_user, submission_id=submission.pk, reason=reason)
+    with pytest.raises(errors.WorkflowError, match="重新打开时必须填写原因"):
+        review.reopen(user=office_user, submission_id=submission.pk, reason=reason)
 
     assert database_state() == before
 
@@ -325,7 +326,7 @@ def test_it_shows_the_reviewer_old_and_new_values_after_a_correction(
     drive, office_user, renshe_liaison, march
 ):
     submission = drive(Status.FORWARDED)
-    services.reopen(user=office_user, submission_id=submission.pk, reason="更正培训人数。")
+    review.reopen(user=office_user, submission_id=submission.pk, reason="更正培训人数。")
 
     save_figures(
         renshe_liaison, submission.task_row, march, {TRAINING: "60", STARTUP_TRAINING: "10"}, funds="12.5"
@@ -341,33 +342,33 @@ def test_it_runs_the_whole_cycle_through_the_services(
     submission = drive(Status.DRAFT)
     steps = [
         (
-            lambda: services.submit(
+            lambda: review.submit(
                 user=renshe_liaison, submission_id=submission.pk, now=deadline_moment(march, 9)
             ),
             Status.SUBMITTED,
         ),
         (
-            lambda: services.return_submission(
+            lambda: review.return_submission(
                 user=office_user, submission_id=submission.pk, reason="请核实。"
             ),
             Status.RETURNED,
         ),
         (lambda: fill_employment(renshe_liaison, employment_row, march, employment="105"), Status.RETURNED),
         (
-            lambda: services.submit(
+            lambda: review.submit(
                 user=renshe_liaison, submission_id=submission.pk, now=deadline_moment(march, 9, days_after=1)
             ),
             Status.SUBMITTED,
         ),
-        (lambda: services.approve(user=office_user, submission_id=submission.pk), Status.APPROVED),
-        (lambda: services.verify(user=statistics_user, submission_id=submission.pk), Status.VERIFIED),
-        (lambda: services.forward_month(user=office_user, reporting_month=march), Status.FORWARDED),
+        (lambda: review.approve(user=office_user, submission_id=submission.pk), Status.APPROVED),
+        (lambda: review.verify(user=statistics_user, submission_id=submission.pk), Status.VERIFIED),
+        (lambda: review.forward_month(user=office_user, reporting_month=march), Status.FORWARDED),
         (
-            lambda: services.reopen(user=office_user, submission_id=submission.pk, reason="更正。"),
+            lambda: review.reopen(user=office_user, submission_id=submission.pk, reason="更正。"),
             Status.RETURNED,
         ),
         (lambda: fill_employment(renshe_liaison, employment_row, march, employment="120"), Status.RETURNED),
-        (lambda: services.submit(user=renshe_liaison, submission_id=submission.pk), Status.SUBMITTED),
+        (lambda: review.submit(user=renshe_liaison, submission_id=submission.pk), Status.SUBMITTED),
     ]
     for step, expected in steps:
         step()
@@ -446,14 +447,14 @@ def test_it_keeps_the_first_of_two_concurrent_saves_and_refuses_the_second(
     employment = indicator(employment_row, EMPLOYMENT)
     training = indicator(employment_row, TRAINING)
 
-    services.save_contribution(
+    data_entry.save_contribution(
         user=renshe_liaison,
         contribution=first,
         expected_version=loaded_version,
         inputs=[FigureInput(indicator=employment, raw_value="111")],
     )
-    with pytest.raises(services.ConflictError, match="保存冲突"):
-        services.save_contribution(
+    with pytest.raises(errors.ConflictError, match="保存冲突"):
+        data_entry.save_contribution(
             user=renshe_liaison,
             contribution=second,
             expected_version=loaded_version,
@@ -672,7 +673,7 @@ def test_it_refuses_an_indicator_of_another_row_and_writes_nothing(renshe_liaiso
     )[0]
 
     with pytest.raises(PermissionDenied, match="不属于该项任务"):
-        services.save_contribution(
+        data_entry.save_contribution(
             user=renshe_liaison,
             contribution=contribution,
             expected_version=contribution.version,

@@ -12,7 +12,7 @@ from reporting.calendar.deadlines import ensure_reporting_months
 from reporting.forms import field_name, read_sheet
 from reporting.models import ReviewEvent, Submission
 from reporting.selectors import entry_sheet
-from reporting.workflow import services
+from reporting.workflow import data_entry, review
 
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 ROW_TITLE = "促进高质量充分就业"
@@ -29,7 +29,7 @@ def enter_figures(user, unit_name: str, reporting_month, task_row: TaskRow, valu
     by_name = {indicator.name: indicator for indicator in row.indicators}
     for name, value in values.items():
         data[field_name(task_row.pk, "value", by_name[name].pk)] = value
-    results = services.save_month_sheet(
+    results = data_entry.save_month_sheet(
         user=user, unit=unit, reporting_month=reporting_month, entries=read_sheet(sheet, data)
     )
     assert all(result.ok for result in results.values()), {k: r.errors for k, r in results.items()}
@@ -71,7 +71,7 @@ def test_office_returns_approves_and_forwards(
         progress="按计划推进。",
     )
     submission = Submission.objects.get(reporting_month=march, task_row=task_row)
-    services.submit(user=liaison, submission_id=submission.pk)
+    review.submit(user=liaison, submission_id=submission.pk)
     assert status_of(submission) == Submission.Status.SUBMITTED
 
     # The office opens the month's list and the row.
@@ -121,7 +121,7 @@ def test_office_returns_approves_and_forwards(
         funds="35.5",
         progress="按计划推进；创业培训已开班两期。",
     )
-    services.submit(user=liaison, submission_id=submission.pk)
+    review.submit(user=liaison, submission_id=submission.pk)
     assert status_of(submission) == Submission.Status.SUBMITTED
 
     page.reload()

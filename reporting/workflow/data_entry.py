@@ -1,7 +1,7 @@
-"""Writes of the monthly workflow: entering figures, submitting, reviewing, forwarding, reopening.
+"""Entering figures: one unit's month of rows saved whole or not at all (web form, Excel import).
 
-Every function here checks permission through `reporting.access`, works inside
-one transaction, and leaves nothing half-written when it refuses.
+Every function here checks permission through `reporting.access`, works inside one
+transaction, and leaves nothing half-written when it refuses.
 """
 
 from dataclasses import dataclass
@@ -13,33 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
-from audit.services import record
 from audit.signals import record_bulk_history, tracked_values
-from core.errors import Refused
 from core.permissions import require
 from projects import participation
-from reporting import access
-from reporting.calendar.deadlines import month_schedule
-from reporting.models import Contribution, Figure, ReportingMonth, ReviewEvent, Submission
-from reporting.selectors import previous_month_values, submission_snapshot
+from reporting.models import Contribution, Figure, ReportingMonth, Submission
+from reporting.selectors import previous_month_values
+from reporting.workflow.errors import LOCKED_MESSAGE, ConflictError, LockedError
 from reporting.workflow.validation import FigureInput, ValidationResult, validate_figures
-
-OPEN_STATUSES = (Submission.Status.DRAFT, Submission.Status.RETURNED)
-LOCKED_MESSAGE = _(
-    "本月该项数据已提交或已审核锁定，不能修改。如需更正，请联系专班办公室（县人社局）退回或重新打开。"
-)
-
-
-class WorkflowError(Refused):
-    """A refused step of the monthly workflow."""
-
-
-class LockedError(WorkflowError):
-    pass
-
-
-class ConflictError(WorkflowError):
-    pass
 
 
 def open_submission(*, reporting_month: ReportingMonth, task_row) -> Submission:
@@ -120,10 +100,12 @@ def _hold_open(submission_ids: list[int]) -> bool:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT id FROM {table} WHERE id = ANY(%s) AND status = ANY(%s) ORDER BY id FOR SHARE",  # noqa: S608 - a model's table
-                [wanted, list(OPEN_STATUSES)],
+                [wanted, list(Submission.OPEN_STATUSES)],
             )
             return len(cursor.fetchall()) == len(wanted)
-    held = Submission.objects.filter(pk__in=wanted, status__in=OPEN_STATUSES).update(version=F("version") + 1)
+    held = Submission.objects.filter(pk__in=wanted, status__in=Submission.OPEN_STATUSES).update(
+        version=F("version") + 1
+    )
     return held == len(wanted)
 
 
@@ -212,7 +194,8 @@ def save_month_sheet(*, user, unit, reporting_month: ReportingMonth, entries: li
     entries = [entry for entry in entries if entry.task_row.pk in contributions or not entry.is_blank]
     _check_rows(unit, entries)
     if any(
-        entry.task_row.pk in submissions and submissions[entry.task_row.pk].status not in OPEN_STATUSES
+        entry.task_row.pk in submissions
+        and submissions[entry.task_row.pk].status not in Submission.OPEN_STATUSES
         for entry in entries
     ):
         raise LockedError(LOCKED_MESSAGE)
@@ -414,136 +397,3 @@ def _bulk_history(model, objects: list, *, user, before: dict | None = None) -> 
         (item, row, before[item.pk] if before is not None else None)
         for item, row in zip(objects, rows, strict=True)
     ]
-
-
-def _log(
-    submission: Submission, action: str, user, *, reason: str = "", now=None, snapshot=None
-) -> ReviewEvent:
-    """The review step and its audit row, in the transaction of the step: one fails, both do."""
-    event = ReviewEvent.objects.create(
-        submission=submission,
-        action=action,
-        actor=user,
-        at=now or timezone.now(),
-        reason=reason,
-        snapshot=snapshot if snapshot is not None else {},
-    )
-    detail = {"status": submission.status, "review_event": event.pk}
-    if reason:
-        detail["reason"] = reason[:500]
-    record(event=f"submission.{action}", user=user, obj=submission, detail=detail)
-    return event
-
-
-def _locked_submission(submission_id: int) -> Submission:
-    return (
-        Submission.objects.select_for_update()
-        .select_related("reporting_month__plan_year", "task_row__lead_unit")
-        .get(pk=submission_id)
-    )
-
-
-def missing_indicators(submission: Submission) -> list[str]:
-    snapshot = submission_snapshot(submission)
-    filled = {key.split(":")[1] for key, value in snapshot["figures"].items() if value not in (None, "")}
-    return [
-        indicator.name
-        for indicator in submission.task_row.indicators.all()
-        if str(indicator.pk) not in filled
-    ]
-
-
-@transaction.atomic
-def submit(*, user, submission_id: int, now=None) -> Submission:
-    now = now or timezone.now()
-    submission = _locked_submission(submission_id)
-    if submission.status not in OPEN_STATUSES:
-        raise LockedError(_("该报送已提交或已审核，不能重复提交。"))
-    require(access.can_submit(user, submission), _("只有牵头单位可以提交本行数据。"))
-    missing = missing_indicators(submission)
-    if missing:
-        raise WorkflowError(_("以下指标尚未填报，不能提交：%(names)s") % {"names": "、".join(missing)})
-    schedule = month_schedule(submission.reporting_month)
-    if submission.first_submitted_at is None:
-        submission.first_submitted_at = now
-        # Timeliness is judged once, from the first real submission against the working-day deadline.
-        submission.on_time = timezone.localdate(now) <= schedule.submit_deadline
-    submission.submitted_at = now
-    submission.status = Submission.Status.SUBMITTED
-    submission.return_reason = ""
-    submission._history_user = user
-    submission.save()
-    _log(submission, ReviewEvent.Action.SUBMIT, user, now=now, snapshot=submission_snapshot(submission))
-    return submission
-
-
-@transaction.atomic
-def return_submission(*, user, submission_id: int, reason: str) -> Submission:
-    reason = (reason or "").strip()
-    if not reason:
-        raise WorkflowError(_("退回时必须填写退回原因。"))
-    submission = _locked_submission(submission_id)
-    require(access.can_return(user, submission), _("该报送当前状态下您不能退回。"))
-    submission.status = Submission.Status.RETURNED
-    submission.return_reason = reason
-    submission._history_user = user
-    submission.save()
-    _log(submission, ReviewEvent.Action.RETURN, user, reason=reason)
-    return submission
-
-
-@transaction.atomic
-def approve(*, user, submission_id: int) -> Submission:
-    submission = _locked_submission(submission_id)
-    require(access.can_approve(user, submission), _("只有专班办公室可以审核已提交的报送。"))
-    submission.status = Submission.Status.APPROVED
-    submission._history_user = user
-    submission.save()
-    _log(submission, ReviewEvent.Action.APPROVE, user, snapshot=submission_snapshot(submission))
-    return submission
-
-
-@transaction.atomic
-def verify(*, user, submission_id: int) -> Submission:
-    submission = _locked_submission(submission_id)
-    require(access.can_verify(user, submission), _("只有县统计局可以核验已审核的报送。"))
-    submission.status = Submission.Status.VERIFIED
-    submission._history_user = user
-    submission.save()
-    _log(submission, ReviewEvent.Action.VERIFY, user)
-    return submission
-
-
-@transaction.atomic
-def forward_month(*, user, reporting_month: ReportingMonth) -> int:
-    """Forward every verified submission of the month upstream; they stay locked from then on."""
-    require(access.can_forward(user), _("只有专班办公室可以报送。"))
-    ready = list(
-        Submission.objects.select_for_update().filter(
-            reporting_month=reporting_month, status=Submission.Status.VERIFIED
-        )
-    )
-    if not ready:
-        raise WorkflowError(_("%(month)s没有已审核并已核验的报送，无法上报。") % {"month": reporting_month})
-    now = timezone.now()
-    for submission in ready:
-        submission.status = Submission.Status.FORWARDED
-        submission._history_user = user
-        submission.save()
-        _log(submission, ReviewEvent.Action.FORWARD, user, now=now)
-    return len(ready)
-
-
-@transaction.atomic
-def reopen(*, user, submission_id: int, reason: str) -> Submission:
-    reason = (reason or "").strip()
-    if not reason:
-        raise WorkflowError(_("重新打开时必须填写原因。"))
-    submission = _locked_submission(submission_id)
-    require(access.can_reopen(user, submission), _("只有专班办公室可以重新打开已锁定的数据。"))
-    submission.status = Submission.Status.RETURNED
-    submission.return_reason = reason
-    submission._history_user = user
-    submission.save()
-    _log(submission, ReviewEvent.Action.REOPEN, user, reason=reason)
-    return submission

@@ -1,0 +1,150 @@
+"""The steps of a submission after entry: submitting, returning, approving, verifying, forwarding, reopening.
+
+Each step checks permission through `reporting.access`, locks the submission row, writes its
+review event and audit row in one transaction, and refuses with a message for the user.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import record
+from core.permissions import require
+from reporting import access
+from reporting.calendar.deadlines import month_schedule
+from reporting.models import ReportingMonth, ReviewEvent, Submission
+from reporting.selectors import submission_snapshot
+from reporting.workflow.errors import LockedError, WorkflowError
+
+
+def _log(
+    submission: Submission, action: str, user, *, reason: str = "", now=None, snapshot=None
+) -> ReviewEvent:
+    """The review step and its audit row, in the transaction of the step: one fails, both do."""
+    event = ReviewEvent.objects.create(
+        submission=submission,
+        action=action,
+        actor=user,
+        at=now or timezone.now(),
+        reason=reason,
+        snapshot=snapshot if snapshot is not None else {},
+    )
+    detail = {"status": submission.status, "review_event": event.pk}
+    if reason:
+        detail["reason"] = reason[:500]
+    record(event=f"submission.{action}", user=user, obj=submission, detail=detail)
+    return event
+
+
+def _locked_submission(submission_id: int) -> Submission:
+    return (
+        Submission.objects.select_for_update()
+        .select_related("reporting_month__plan_year", "task_row__lead_unit")
+        .get(pk=submission_id)
+    )
+
+
+def missing_indicators(submission: Submission) -> list[str]:
+    snapshot = submission_snapshot(submission)
+    filled = {key.split(":")[1] for key, value in snapshot["figures"].items() if value not in (None, "")}
+    return [
+        indicator.name
+        for indicator in submission.task_row.indicators.all()
+        if str(indicator.pk) not in filled
+    ]
+
+
+@transaction.atomic
+def submit(*, user, submission_id: int, now=None) -> Submission:
+    now = now or timezone.now()
+    submission = _locked_submission(submission_id)
+    if submission.status not in Submission.OPEN_STATUSES:
+        raise LockedError(_("该报送已提交或已审核，不能重复提交。"))
+    require(access.can_submit(user, submission), _("只有牵头单位可以提交本行数据。"))
+    missing = missing_indicators(submission)
+    if missing:
+        raise WorkflowError(_("以下指标尚未填报，不能提交：%(names)s") % {"names": "、".join(missing)})
+    schedule = month_schedule(submission.reporting_month)
+    if submission.first_submitted_at is None:
+        submission.first_submitted_at = now
+        # Timeliness is judged once, from the first real submission against the working-day deadline.
+        submission.on_time = timezone.localdate(now) <= schedule.submit_deadline
+    submission.submitted_at = now
+    submission.status = Submission.Status.SUBMITTED
+    submission.return_reason = ""
+    submission._history_user = user
+    submission.save()
+    _log(submission, ReviewEvent.Action.SUBMIT, user, now=now, snapshot=submission_snapshot(submission))
+    return submission
+
+
+@transaction.atomic
+def return_submission(*, user, submission_id: int, reason: str) -> Submission:
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError(_("退回时必须填写退回原因。"))
+    submission = _locked_submission(submission_id)
+    require(access.can_return(user, submission), _("该报送当前状态下您不能退回。"))
+    submission.status = Submission.Status.RETURNED
+    submission.return_reason = reason
+    submission._history_user = user
+    submission.save()
+    _log(submission, ReviewEvent.Action.RETURN, user, reason=reason)
+    return submission
+
+
+@transaction.atomic
+def approve(*, user, submission_id: int) -> Submission:
+    submission = _locked_submission(submission_id)
+    require(access.can_approve(user, submission), _("只有专班办公室可以审核已提交的报送。"))
+    submission.status = Submission.Status.APPROVED
+    submission._history_user = user
+    submission.save()
+    _log(submission, ReviewEvent.Action.APPROVE, user, snapshot=submission_snapshot(submission))
+    return submission
+
+
+@transaction.atomic
+def verify(*, user, submission_id: int) -> Submission:
+    submission = _locked_submission(submission_id)
+    require(access.can_verify(user, submission), _("只有县统计局可以核验已审核的报送。"))
+    submission.status = Submission.Status.VERIFIED
+    submission._history_user = user
+    submission.save()
+    _log(submission, ReviewEvent.Action.VERIFY, user)
+    return submission
+
+
+@transaction.atomic
+def forward_month(*, user, reporting_month: ReportingMonth) -> int:
+    """Forward every verified submission of the month upstream; they stay locked from then on."""
+    require(access.can_forward(user), _("只有专班办公室可以报送。"))
+    ready = list(
+        Submission.objects.select_for_update().filter(
+            reporting_month=reporting_month, status=Submission.Status.VERIFIED
+        )
+    )
+    if not ready:
+        raise WorkflowError(_("%(month)s没有已审核并已核验的报送，无法上报。") % {"month": reporting_month})
+    now = timezone.now()
+    for submission in ready:
+        submission.status = Submission.Status.FORWARDED
+        submission._history_user = user
+        submission.save()
+        _log(submission, ReviewEvent.Action.FORWARD, user, now=now)
+    return len(ready)
+
+
+@transaction.atomic
+def reopen(*, user, submission_id: int, reason: str) -> Submission:
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError(_("重新打开时必须填写原因。"))
+    submission = _locked_submission(submission_id)
+    require(access.can_reopen(user, submission), _("只有专班办公室可以重新打开已锁定的数据。"))
+    submission.status = Submission.Status.RETURNED
+    submission.return_reason = reason
+    submission._history_user = user
+    submission.save()
+    _log(submission, ReviewEvent.Action.REOPEN, user, reason=reason)
+    return submission
