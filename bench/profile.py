@@ -44,7 +44,9 @@ def main() -> None:
     django.setup()
     from pyinstrument import Profiler
 
-    from bench.measure import FORM_ENCODED, Bench, _rolled_back
+    from bench.measure import Bench
+    from bench.pages import FORM_ENCODED
+    from bench.timing import _rolled_back
 
     bench = Bench(size=args.size, quick=True)
     client = bench.clients[args.who]

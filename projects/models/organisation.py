@@ -1,0 +1,223 @@
+"""Who carries the plan out: units, their aliases and groups, people, and each year's 责任人 and 工作专班.
+
+The plan year is referred to by name ("projects.PlanYear"): the plan's models refer to units and
+people, so this module is imported by the plan module and cannot import it in turn.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Unit(models.Model):
+    class Kind(models.TextChoices):
+        COUNTY_DEPARTMENT = "county_department", _("县直部门")
+        TOWNSHIP = "township", _("乡镇")
+        SUBDISTRICT = "subdistrict", _("街道")
+        ENTERPRISE = "enterprise", _("企业")
+        UPSTREAM_BRANCH = "upstream_branch", _("上级驻县机构")
+
+    name = models.CharField(_("单位名称"), max_length=100, unique=True)
+    kind = models.CharField(_("单位类型"), max_length=20, choices=Kind.choices)
+    is_active = models.BooleanField(_("启用"), default=True)
+    note = models.TextField(_("备注"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["kind", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class UnitAlias(models.Model):
+    """Another way the plan writes the same unit (国网供电隆回分公司 → 国网隆回供电公司)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("单位"))
+    alias = models.CharField(_("别名"), max_length=100, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("单位别名")
+        verbose_name_plural = _("单位别名")
+        ordering = ["alias"]
+
+    def __str__(self):
+        return self.alias
+
+    def clean(self):
+        if Unit.objects.filter(name=self.alias).exists():
+            raise ValidationError({"alias": _("已有同名单位，别名不能与单位名称重复。")})
+
+
+class UnitGroup(models.Model):
+    """A party the plan names collectively, e.g. 各乡镇人民政府、街道办事处.
+
+    Members are derived from unit kinds, so a township the office adds later
+    belongs to every group that covers townships without further work.
+    """
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    responsible_title = models.CharField(
+        _("责任人表述"),
+        max_length=100,
+        help_text=_("责任分解表“责任人”栏的写法，如“各乡镇长、街道办事处主任”。"),
+    )
+    includes_townships = models.BooleanField(_("包含乡镇"), default=False)
+    includes_subdistricts = models.BooleanField(_("包含街道"), default=False)
+    includes_county_departments = models.BooleanField(_("包含县直部门"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("单位群组")
+        verbose_name_plural = _("单位群组")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(includes_townships=True)
+                | Q(includes_subdistricts=True)
+                | Q(includes_county_departments=True),
+                name="unitgroup_covers_some_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    # Which flag says the group covers units of which kind: the one table of the rule.
+    FLAG_BY_KIND = {
+        Unit.Kind.TOWNSHIP: "includes_townships",
+        Unit.Kind.SUBDISTRICT: "includes_subdistricts",
+        Unit.Kind.COUNTY_DEPARTMENT: "includes_county_departments",
+    }
+
+    @property
+    def member_kinds(self) -> list[str]:
+        return [kind for kind, flag in self.FLAG_BY_KIND.items() if getattr(self, flag)]
+
+    def members(self):
+        return Unit.objects.filter(kind__in=self.member_kinds, is_active=True)
+
+
+class Person(models.Model):
+    name = models.CharField(_("姓名"), max_length=50)
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("所在单位"),
+    )
+    title = models.CharField(_("职务"), max_length=100, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("在职"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "unit"], name="person_unique_name_in_unit"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ResponsiblePerson(models.Model):
+    """The one 责任人 a unit names for a plan year."""
+
+    plan_year = models.ForeignKey(
+        "projects.PlanYear",
+        on_delete=models.CASCADE,
+        related_name="responsible_people",
+        verbose_name=_("年度"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="responsible_people", verbose_name=_("单位")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="responsibilities", verbose_name=_("责任人")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("单位责任人")
+        verbose_name_plural = _("单位责任人")
+        ordering = ["plan_year", "unit"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan_year", "unit"], name="responsibleperson_one_per_unit_and_year"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit}：{self.person}"
+
+
+class TaskForce(models.Model):
+    """The year's 工作专班: convener, deputy, office and member units."""
+
+    plan_year = models.OneToOneField(
+        "projects.PlanYear", on_delete=models.CASCADE, related_name="task_force", verbose_name=_("年度")
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    convener = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("召集人"),
+    )
+    deputy_convener = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("副召集人"),
+    )
+    office_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("专班办公室所在单位")
+    )
+    office_director = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("办公室主任"),
+    )
+    liaison = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("联络员"),
+    )
+    statistics_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("数据核定单位"),
+    )
+    member_units = models.ManyToManyField(Unit, related_name="task_forces", verbose_name=_("成员单位"))
+    note = models.TextField(_("备注"), blank=True)
+    history = HistoricalRecords(m2m_fields=[member_units])
+
+    class Meta:
+        verbose_name = _("工作专班")
+        verbose_name_plural = _("工作专班")
+
+    def __str__(self):
+        return self.name
