@@ -150,7 +150,7 @@ class WorkbookBench(PageBench):
     def filled_template(self, who: str) -> bytes:
         from openpyxl import load_workbook
 
-        from reporting.imports import FIRST_DATA_ROW, FUNDS, INDICATOR_ID, PROGRESS, ROW_ID, VALUE
+        from reporting.imports.template import FIRST_DATA_ROW, FUNDS, INDICATOR_ID, PROGRESS, ROW_ID, VALUE
 
         response = self.clients[who].get(f"/imports/template.xlsx?year={IMPORT_YEAR}&month={IMPORT_MONTH}")
         assert response.status_code == 200, response.status_code

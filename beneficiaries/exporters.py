@@ -38,12 +38,6 @@ from projects.models import TaskRow
 GRASSROOTS_TITLE = gettext_lazy("重点民生实事项目基层表")
 
 
-def _row_label(task_row: TaskRow) -> str:
-    project = task_row.project
-    label = f"{project.tier.short_name} {project.number}.{project.title}"
-    return f"{label} · {task_row.title}" if task_row.title else label
-
-
 class GrassrootsTableExporter(BaseExporter):
     """One submission's 基层表: a line per unit, a column per additive indicator, and the row's total."""
 
@@ -84,7 +78,7 @@ class GrassrootsTableExporter(BaseExporter):
         headers = self.headers()
         width = len(headers)
         subtitle = _("%(row)s · 牵头单位：%(lead)s · %(month)s（数据截至当月20日）· %(status)s") % {
-            "row": _row_label(submission.task_row),
+            "row": submission.task_row.label(),
             "lead": submission.task_row.lead_unit.name,
             "month": submission.reporting_month,
             "status": submission.get_status_display(),
@@ -217,7 +211,7 @@ class BeneficiaryListExporter(StreamingExporter):
             heading=[
                 str(self.verbose_name),
                 _("%(row)s · 牵头单位：%(lead)s")
-                % {"row": _row_label(self.task_row), "lead": self.task_row.lead_unit.name},
+                % {"row": self.task_row.label(), "lead": self.task_row.lead_unit.name},
                 _("导出时间：%(at)s。%(notice)s")
                 % {"at": timezone.localtime().strftime("%Y-%m-%d %H:%M"), "notice": notice},
             ],
@@ -252,5 +246,5 @@ class ImportTemplateExporter(StreamingExporter):
             title=_("填写说明"),
             columns=[Column(_("栏目"), 16), Column(_("说明"), 80, wrap=True)],
             rows=rules,
-            heading=[_row_label(self.task_row)],
+            heading=[self.task_row.label()],
         )

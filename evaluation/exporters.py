@@ -115,7 +115,7 @@ class UnitScoreExporter(StreamingExporter):
         return (
             task_row.lead_unit.name,
             project.tier.short_name,
-            f"{project.number}.{project.title}",
+            str(project),
             task_row.title,
             item.indicator.name,
             item.target_text,

@@ -160,7 +160,7 @@ class SelfEvaluationFigure(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.indicator}：{self.indicator.format_number(self.value) or self.get_stage_display()}"
+        return f"{self.indicator}：{self.indicator.figure_text(self.value, self.stage)}"
 
 
 class Evidence(models.Model):

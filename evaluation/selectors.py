@@ -64,21 +64,15 @@ class IndicatorOutcome:
 
     @property
     def self_text(self) -> str:
-        return _figure_text(self.indicator, self.self_figure)
+        return _figure_of(self.indicator, self.self_figure)
 
     @property
     def certified_text(self) -> str:
-        return _figure_text(self.indicator, self.certification)
+        return _figure_of(self.indicator, self.certification)
 
 
-def _figure_text(indicator: Indicator, figure) -> str:
-    if figure is None:
-        return ""
-    if figure.stage is not None:
-        return str(Indicator.Stage(figure.stage).label)
-    if figure.value is not None:
-        return indicator.format_number(figure.value) + indicator.measure
-    return ""
+def _figure_of(indicator: Indicator, figure) -> str:
+    return indicator.figure_text(figure.value, figure.stage, measure=True) if figure is not None else ""
 
 
 def _outcome(indicator, target, self_evaluation, certification) -> Outcome:

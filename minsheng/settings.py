@@ -238,7 +238,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 5000)
 # Uploaded files larger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * MB)
 FILE_UPLOAD_PERMISSIONS = 0o640
-# The monthly Excel import (reporting/imports.py): checked before and while the workbook is read.
+# The monthly Excel import (reporting/imports/): checked before and while the workbook is read.
 # The defaults are in core/limits.py; the first three may be set in the environment.
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", UPLOAD_LIMITS["IMPORT_MAX_UPLOAD_BYTES"])
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", UPLOAD_LIMITS["IMPORT_MAX_ROWS"])

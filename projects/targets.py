@@ -26,6 +26,35 @@ from projects.models import (
     Unit,
 )
 
+# An approved adjustment of the indicator as a whole (not one unit's share) replaces the target from
+# its effective month on; of several, the latest effective month wins, then the latest recorded.
+IN_FORCE_ORDER = ("-adjustment__effective_month", "-adjustment__recorded_at", "-adjustment_id")
+
+
+def adjusted_target(*, month: int, indicator=None) -> Subquery:
+    """The approved adjustment's target in force in `month`, as a subquery over indicators.
+
+    NULL where no adjustment applies: the plan target stands. `indicator` is the outer reference
+    (default: the pk of the indicator queryset it annotates).
+    """
+    if not 1 <= month <= 12:
+        raise ValueError(f"month must be 1..12, got {month!r}")
+    return Subquery(
+        TargetAdjustmentLine.objects.filter(
+            indicator=indicator if indicator is not None else OuterRef("pk"),
+            unit__isnull=True,
+            adjustment__status=TargetAdjustment.Status.APPROVED,
+            adjustment__effective_month__lte=month,
+        )
+        .order_by(*IN_FORCE_ORDER)
+        .values("new_target")[:1]
+    )
+
+
+def target_in_force(*, planned: Decimal | None, adjusted: Decimal | None) -> Decimal | None:
+    """The plan target unless an approved adjustment replaced it."""
+    return adjusted if adjusted is not None else planned
+
 
 def targets_for_month(*, plan_year: PlanYear, month: int) -> dict[int, Decimal | None]:
     """Indicator id → the target in force in `month` of the plan year, in one query.
@@ -34,24 +63,21 @@ def targets_for_month(*, plan_year: PlanYear, month: int) -> dict[int, Decimal |
     replaced it; None where the target is still pending (待下达) or the indicator has none
     (milestones, "improve on baseline"). Every indicator of the year has a key.
     """
-    if not 1 <= month <= 12:
-        raise ValueError(f"month must be 1..12, got {month!r}")
-    latest = (
-        TargetAdjustmentLine.objects.filter(
-            indicator=OuterRef("pk"),
-            unit__isnull=True,
-            adjustment__status=TargetAdjustment.Status.APPROVED,
-            adjustment__effective_month__lte=month,
-        )
-        .order_by("-adjustment__effective_month", "-adjustment__recorded_at", "-adjustment_id")
-        .values("new_target")[:1]
-    )
     rows = (
         Indicator.objects.filter(task_row__project__tier__plan_year=plan_year)
-        .annotate(adjusted=Subquery(latest))
+        .annotate(adjusted=adjusted_target(month=month))
         .values_list("pk", "target_value", "adjusted")
     )
-    return {pk: (adjusted if adjusted is not None else planned) for pk, planned, adjusted in rows}
+    return {pk: target_in_force(planned=planned, adjusted=adjusted) for pk, planned, adjusted in rows}
+
+
+def target_at(steps: list["TargetStep"], *, planned: Decimal | None, month: int) -> Decimal | None:
+    """The target in force in `month`, from an indicator's steps of `target_history` (already loaded)."""
+    target = planned
+    for step in steps:
+        if step.month <= month:
+            target = step.target
+    return target
 
 
 def target_display(indicator: Indicator, target: Decimal | None) -> str:
@@ -81,7 +107,7 @@ def target_history(*, plan_year: PlanYear) -> dict[Indicator, list[TargetStep]]:
             unit__isnull=True,
         )
         .select_related("adjustment__unit", "indicator__task_row__project__tier")
-        .order_by("indicator_id", "adjustment__effective_month", "adjustment__recorded_at", "adjustment_id")
+        .order_by("indicator_id", *(field.removeprefix("-") for field in IN_FORCE_ORDER))
     )
     history: dict[Indicator, list[TargetStep]] = {}
     for line in lines:

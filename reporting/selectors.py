@@ -33,14 +33,6 @@ def previous_month_values(
     return latest
 
 
-def _figure_text(figure: Figure) -> str:
-    if figure.value is not None:
-        return figure.indicator.format_number(figure.value)
-    if figure.stage is not None:
-        return figure.get_stage_display()
-    return ""
-
-
 def submission_snapshot(submission: Submission) -> dict:
     """The figures of a submission as plain text, for the review record and for diffs."""
     contributions = submission.contributions.select_related("unit").prefetch_related(
@@ -53,7 +45,9 @@ def submission_snapshot(submission: Submission) -> dict:
             "" if contribution.funds_invested is None else str(contribution.funds_invested)
         )
         for figure in contribution.figures.all():
-            figures[f"{contribution.unit_id}:{figure.indicator_id}"] = _figure_text(figure)
+            figures[f"{contribution.unit_id}:{figure.indicator_id}"] = figure.indicator.figure_text(
+                figure.value, figure.stage
+            )
     return {"figures": figures, "funds": funds, "units": units}
 
 

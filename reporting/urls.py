@@ -6,7 +6,7 @@ app_name = "reporting"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("dashboard/", include("reporting.dashboard_urls")),
+    path("dashboard/", include("reporting.dashboards.urls")),
     path("", include("reporting.exports.urls")),
     path("report/", views.monthly_entry, name="entry"),
     path("review/", views.review_list, name="review_list"),

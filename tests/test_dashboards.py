@@ -11,7 +11,10 @@ from openpyxl import load_workbook
 
 from projects.models import Indicator, TargetAdjustment, TargetAdjustmentLine, TaskRow
 from reporting.calendar.deadlines import ensure_reporting_months, month_schedule
-from reporting.dashboards import NO_LEADER, Punctuality, board, dashboard_basis, timeliness
+from reporting.dashboards.basis import dashboard_basis
+from reporting.dashboards.board import board
+from reporting.dashboards.lines import NO_LEADER
+from reporting.dashboards.timeliness import Punctuality, timeliness_matrix
 from reporting.models import Contribution, Figure, ReviewEvent, StatusRule, Submission
 from reporting.progress import Status
 from reporting.workflow import data_entry, review
@@ -334,7 +337,7 @@ def test_it_marks_each_lead_unit_and_month(plan_2023, office_user):
         submission=returned, action="return", actor=office_user, reason="请补充", at=late
     )
 
-    matrix = timeliness(plan_year=plan_2023, today=date(2023, 6, 1))
+    matrix = timeliness_matrix(plan_year=plan_2023, today=date(2023, 6, 1))
 
     assert matrix.months == [1, 2, 3, 4, 5]
     on_time = cell(matrix, "县妇联", 3)
@@ -352,7 +355,7 @@ def test_it_marks_a_late_submission_with_its_date(plan_2023):
     late = timezone.make_aware(datetime(2023, 3, 28, 10, 0))
     put(plan_2023, 3, {SCREENING: 1000}, on_time=False, at=late)
 
-    matrix = timeliness(plan_year=plan_2023, today=date(2023, 3, 22))
+    matrix = timeliness_matrix(plan_year=plan_2023, today=date(2023, 3, 22))
 
     result = cell(matrix, "县妇联", 3)
     assert (result.state, result.day) == (Punctuality.LATE, date(2023, 3, 28))
@@ -360,11 +363,11 @@ def test_it_marks_a_late_submission_with_its_date(plan_2023):
 
 
 def test_it_does_not_call_a_month_missing_before_its_deadline(plan_2023):
-    matrix = timeliness(plan_year=plan_2023, today=date(2023, 3, 21))
+    matrix = timeliness_matrix(plan_year=plan_2023, today=date(2023, 3, 21))
 
     assert matrix.months == [1, 2]
     assert cell(matrix, "县妇联", 2).state == Punctuality.MISSING
-    early = timeliness(plan_year=plan_2023, today=date(2023, 2, 10))
+    early = timeliness_matrix(plan_year=plan_2023, today=date(2023, 2, 10))
     assert early.months == [1]
     assert cell(early, "县妇联", 1).state == Punctuality.MISSING
 

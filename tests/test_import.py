@@ -14,7 +14,7 @@ from openpyxl import Workbook, load_workbook
 from accounts.models import Role
 from audit.models import AuditEvent
 from core import uploads
-from reporting.imports import (
+from reporting.imports.template import (
     EXPLANATION,
     FIRST_DATA_ROW,
     FUNDS,

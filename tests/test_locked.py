@@ -18,7 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin import HistoryAdmin
 from demo.services import _office_group
 from projects.models import Indicator, Person, TaskRow
-from reporting.imports import FIRST_DATA_ROW, INDICATOR_ID, VALUE
+from reporting.imports.template import FIRST_DATA_ROW, INDICATOR_ID, VALUE
 from reporting.models import Contribution, Figure, ReviewEvent, Submission
 from reporting.workflow import data_entry, errors, review
 from reporting.workflow.validation import FigureInput

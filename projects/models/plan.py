@@ -136,6 +136,20 @@ class TaskRow(models.Model):
             return f"{self.project.number}.{self.position} {self.title}"
         return str(self.project)
 
+    def label(self, *, tier: str = "plain") -> str:
+        """The row as lists and files name it: its project (number and title), then its own title.
+
+        `tier` says how the tier goes in front: "plain" (省定 1.标题 · 行), "bracket" (【省定】1.标题 · 行,
+        for a column of text where the tier must stand out) or "none" (1.标题（行）, where a column
+        beside it gives the tier).
+        """
+        project = self.project
+        if tier == "none":
+            return f"{project}（{self.title}）" if self.title else str(project)
+        prefix = f"【{project.tier.short_name}】" if tier == "bracket" else f"{project.tier.short_name} "
+        text = f"{prefix}{project}"
+        return f"{text} · {self.title}" if self.title else text
+
 
 class TaskRowParty(models.Model):
     """A co-lead or responsible party of a task row, in the order the plan names them.
@@ -333,6 +347,20 @@ class Indicator(models.Model):
         if value is None:
             return ""
         return f"{value:,.{self.decimal_places}f}".replace(",", "")
+
+    def figure_text(
+        self, value: Decimal | None, stage: int | None, *, measure: bool = False, empty: str = ""
+    ) -> str:
+        """A figure as people read it: a milestone's stage name, or the number (with its measure if asked).
+
+        `empty` stands where there is no figure. Every page, export and review record says a figure this way.
+        """
+        if self.is_numeric:
+            if value is None:
+                return empty
+            number = self.format_number(value)
+            return f"{number}{self.measure}" if measure else number
+        return str(self.Stage(stage).label) if stage is not None else empty
 
     @property
     def target_display(self) -> str:

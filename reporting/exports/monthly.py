@@ -16,7 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Case, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, F, Max, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,12 +25,11 @@ from projects.models import (
     Indicator,
     Person,
     PlanYear,
-    TargetAdjustment,
-    TargetAdjustmentLine,
     TaskRow,
     Tier,
     Unit,
 )
+from projects.targets import adjusted_target, target_in_force
 from reporting.calendar.deadlines import MonthSchedule, year_schedule
 from reporting.models import Contribution, Figure, Submission
 
@@ -221,27 +220,11 @@ INDICATOR_FIELDS = (
 )
 
 
-def _adjusted_target(month: int) -> Subquery:
-    """The approved adjustment's target in force in `month`, by the rule of
-    `projects.targets.targets_for_month` (keep the two alike), as a subquery of a
-    streamed query rather than a dict of the whole year."""
-    return Subquery(
-        TargetAdjustmentLine.objects.filter(
-            indicator=OuterRef("pk"),
-            unit__isnull=True,
-            adjustment__status=TargetAdjustment.Status.APPROVED,
-            adjustment__effective_month__lte=month,
-        )
-        .order_by("-adjustment__effective_month", "-adjustment__recorded_at", "-adjustment_id")
-        .values("new_target")[:1]
-    )
-
-
 def _indicators(filters: MonthlyFilter) -> QuerySet:
     row = "task_row__"
     return (
         Indicator.objects.filter(filters.task_rows(row))
-        .annotate(adjusted_target=_adjusted_target(filters.month))
+        .annotate(adjusted_target=adjusted_target(month=filters.month))
         .order_by(*_ordered(row), "position", "pk")
         .values_list(
             *_ordered(row),
@@ -329,7 +312,7 @@ def monthly_lines(filters: MonthlyFilter, context: MonthContext) -> Iterator[Mon
                     unit_name=unit_name, is_lead=lead_first == 0, progress=progress, problems=problems
                 )
         indicator = Indicator(**dict(zip(INDICATOR_FIELDS, values[adjusted + 1 :], strict=True)))
-        target = values[adjusted] if values[adjusted] is not None else indicator.target_value
+        target = target_in_force(planned=indicator.target_value, adjusted=values[adjusted])
         found = totals.take((*key, values[4], indicator.pk))
         total, lead_value, lead_stage = found[0] if found else (None, None, None)
         if indicator.is_additive:

@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from reporting import import_views
 from reporting.exports import views as export_views
+from reporting.imports import views as import_views
 
 urlpatterns = [
     path("exports/", export_views.exports, name="exports"),

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from accounts.passwords import DEMO_PASSWORD
 from demo.services import create_demo_accounts, create_demo_figures
 from projects.models import Indicator, Person, PlanYear, TaskRow
-from reporting.dashboards import board
+from reporting.dashboards.board import board
 from reporting.models import Figure, Submission
 from reporting.progress import Status
 from tests.database import restore_snapshot, take_snapshot

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reporting import dashboard_views
+from reporting.dashboards import views as dashboard_views
 
 urlpatterns = [
     path("", dashboard_views.overview, name="dashboard"),
@@ -12,7 +12,7 @@ urlpatterns = [
     path("leaders/<str:key>/", dashboard_views.leader, name="dashboard_leader"),
     path("units/", dashboard_views.units, name="dashboard_units"),
     path("units/<int:pk>/", dashboard_views.unit, name="dashboard_unit"),
-    path("timeliness/", dashboard_views.timeliness_matrix, name="dashboard_timeliness"),
+    path("timeliness/", dashboard_views.timeliness, name="dashboard_timeliness"),
     path("escalations/", dashboard_views.escalations, name="dashboard_escalations"),
     path("escalations/notice.xlsx", dashboard_views.notice_export, name="dashboard_notice_export"),
 ]

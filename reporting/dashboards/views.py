@@ -27,26 +27,22 @@ from audit.delivery import deliver
 from core.permissions import require
 from projects import participation
 from projects.models import Indicator, Person, PlanYear, Tier, Unit
-from reporting import access, page_cache
+from reporting import access
 from reporting.calendar.deadlines import MONTHS
-from reporting.dashboard_exports import NoticeListExporter
-from reporting.dashboards import (
+from reporting.dashboards import page_cache
+from reporting.dashboards.basis import month_label
+from reporting.dashboards.board import Board, board
+from reporting.dashboards.indicator import MonthPoint, corrections, indicator_months
+from reporting.dashboards.lines import (
     NO_LEADER,
     NOTICE_FROM_MONTH,
-    Board,
+    IndicatorLine,
     LeaderGroup,
-    Line,
-    MonthPoint,
-    Punctuality,
-    board,
-    corrections,
-    indicator_months,
-    month_label,
     rows_worst_first,
     tally,
-    timeliness,
-    unit_submissions,
 )
+from reporting.dashboards.notice import NoticeListExporter
+from reporting.dashboards.timeliness import Punctuality, timeliness_matrix, unit_submissions
 from reporting.models import StatusRule
 from reporting.progress import COLOUR, Status, rule_sentences
 
@@ -122,7 +118,7 @@ def _render(request, template: str, tab: str, build: Callable[[], tuple[Board, d
     """The page; its dashboard fragment comes from the cache while the data has not changed.
 
     `build` computes the board and the fragment's context. On a cache hit it is not called at
-    all: the page costs the session, the user and one cache read (reporting.page_cache).
+    all: the page costs the session, the user and one cache read (reporting.dashboards.page_cache).
     """
     can_change_rule = access.can_change_status_rule(request.user)
     can_export_notice = access.can_export_notice_list(request.user)
@@ -164,7 +160,7 @@ def overview(request):
     def build():
         the_board = _board(request)
         basis = the_board.basis
-        record = timeliness(plan_year=basis.plan_year)
+        record = timeliness_matrix(plan_year=basis.plan_year)
         overall = the_board.overall()
         behind = the_board.behind()
         return the_board, {
@@ -300,8 +296,8 @@ class UnitLine:
 def units(request):
     def build():
         the_board = _board(request)
-        record = timeliness(plan_year=the_board.basis.plan_year)
-        by_unit: dict[int, list[Line]] = {}
+        record = timeliness_matrix(plan_year=the_board.basis.plan_year)
+        by_unit: dict[int, list[IndicatorLine]] = {}
         for line in the_board.lines:
             by_unit.setdefault(line.task_row.lead_unit_id, []).append(line)
         rows = [UnitLine(item, tally(by_unit.get(item.unit.pk, []))) for item in record.units]
@@ -331,7 +327,7 @@ def unit(request, pk: int):
             .values_list("pk", flat=True)
         )
         lines = [line for line in the_board.lines if line.indicator.task_row_id in takes_part]
-        record = timeliness(plan_year=plan_year)
+        record = timeliness_matrix(plan_year=plan_year)
         return the_board, {
             "unit": the_unit,
             "tally": tally([line for line in lines if line.task_row.lead_unit_id == the_unit.pk]),
@@ -346,10 +342,10 @@ def unit(request, pk: int):
 
 
 @dashboard_page
-def timeliness_matrix(request):
+def timeliness(request):
     def build():
         the_board = _board(request)
-        record = timeliness(plan_year=the_board.basis.plan_year)
+        record = timeliness_matrix(plan_year=the_board.basis.plan_year)
         return the_board, {"matrix": record, "punctuality": Punctuality.choices}
 
     return _render(request, "reporting/dashboard_timeliness.html", "timeliness", build, title=_("按时报送"))
@@ -363,7 +359,7 @@ def escalations(request):
         for group in the_board.leaders():
             flagged = [line for line in group.lines if line.flagged]
             if flagged:
-                groups.append((group, sorted(flagged, key=Line.sort_key)))
+                groups.append((group, sorted(flagged, key=IndicatorLine.sort_key)))
         basis = the_board.basis
         return the_board, {
             "groups": groups,

@@ -1,6 +1,6 @@
 """Pages of the Excel import: download the template, upload, preview, confirm.
 
-Only unit liaisons import, for their own unit (see reporting.imports).
+Only unit liaisons import, for their own unit (see reporting.imports.analysis).
 """
 
 from django.contrib import messages
@@ -21,8 +21,10 @@ from audit.delivery import deliver
 from core import uploads
 from core.permissions import require
 from projects.models import PlanYear
-from reporting import imports
 from reporting.calendar.deadlines import current_reporting_month, ensure_reporting_months
+from reporting.imports.analysis import analyse
+from reporting.imports.pending import discard_pending, pending_path, store_pending
+from reporting.imports.template import ImportTemplateExporter
 from reporting.models import ReportingMonth
 
 SESSION_KEY = "pending_imports"
@@ -130,16 +132,16 @@ def _upload(request, unit):
     if uploaded.size > uploads.limit("IMPORT_MAX_UPLOAD_BYTES"):
         error = uploads.too_large_message(uploaded.size)
         return _upload_page(request, unit, reporting_month, error=error, status=413)
-    token, size = imports.store_pending(uploaded.chunks())
+    token, size = store_pending(uploaded.chunks())
     try:
-        imports.analyse(imports.pending_path(token), user=request.user, size=size)
+        analyse(pending_path(token), user=request.user, size=size)
     except uploads.UploadRefused as exc:
-        imports.discard_pending(token)
+        discard_pending(token)
         return _upload_page(request, unit, reporting_month, error=str(exc), status=400)
     pending = request.session.get(SESSION_KEY, {})
     pending[token] = {"name": uploaded.name[:200], "size": size}
     for stale in list(pending)[:-MAX_PENDING_PER_SESSION]:
-        imports.discard_pending(stale)
+        discard_pending(stale)
         del pending[stale]
     request.session[SESSION_KEY] = pending
     return redirect("reporting:import_preview", token=token)
@@ -148,14 +150,14 @@ def _upload(request, unit):
 def _pending(request, token: str):
     """The upload of this token, only from the session that made it."""
     item = request.session.get(SESSION_KEY, {}).get(token)
-    path = imports.pending_path(token) if item else None
+    path = pending_path(token) if item else None
     if path is None:
         raise Http404(_("找不到该上传文件，可能已确认或已过期，请重新上传。"))
     return item, path
 
 
 def _forget(request, token: str) -> None:
-    imports.discard_pending(token)
+    discard_pending(token)
     pending = request.session.get(SESSION_KEY, {})
     pending.pop(token, None)
     request.session[SESSION_KEY] = pending
@@ -171,7 +173,7 @@ def preview(request, token: str):
     confirm = request.method == "POST"
     try:
         # Checked again on confirmation: the month may have been locked since the preview.
-        plan = imports.analyse(path, user=request.user, size=item["size"], commit=confirm)
+        plan = analyse(path, user=request.user, size=item["size"], commit=confirm)
     except uploads.UploadRefused as exc:
         _forget(request, token)
         messages.error(request, str(exc))
@@ -209,7 +211,7 @@ def template(request):
     unit = _liaison_unit(request)
     reporting_month = _chosen_month(request)
     return deliver(
-        imports.ImportTemplateExporter(unit=unit, reporting_month=reporting_month),
+        ImportTemplateExporter(unit=unit, reporting_month=reporting_month),
         request=request,
         month=str(reporting_month),
     )

@@ -8,7 +8,8 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from core.xlsx import BaseExporter, neutralise
-from reporting.dashboards import Board, Line
+from reporting.dashboards.board import Board
+from reporting.dashboards.lines import IndicatorLine
 
 FONT_NAME = "宋体"
 THIN = Side(style="thin")
@@ -54,11 +55,11 @@ class NoticeListExporter(BaseExporter):
             "month": basis.escalation_month or "",
         }
 
-    def values(self, number: int, line: Line) -> tuple:
+    def values(self, number: int, line: IndicatorLine) -> tuple:
         row = line.task_row
         project = row.project
         judgement = line.judgement
-        item = f"{project.number}.{project.title}" + (f"（{row.title}）" if row.title else "")
+        item = row.label(tier="none")
         return (
             number,
             project.tier.get_kind_display(),

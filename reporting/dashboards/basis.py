@@ -1,0 +1,135 @@
+"""Which month a dashboard shows and which figures it counts (the basis).
+
+Which figures: those of the latest month with forwarded figures (已报送). While a year has
+no forwarded month, the latest month with approved figures stands in, and the page says so.
+The statuses themselves are `reporting.counting`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext
+
+from projects.models import PlanYear
+from reporting.calendar.deadlines import MONTHS
+from reporting.counting import FORWARDED, REVIEWED_NOT_FORWARDED, counted_statuses
+from reporting.models import Submission
+from reporting.progress import (
+    Thresholds,
+    thresholds_for,
+    time_progress,
+)
+
+
+def month_label(year: int, month: int) -> str:
+    return gettext("%(year)s年%(month)s月") % {"year": year, "month": month}
+
+
+# --- which month, which figures ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthData:
+    """How far a month's submissions have gone."""
+
+    month: int
+    forwarded: int = 0
+    approved: int = 0  # approved or verified, not forwarded yet
+    submitted: int = 0  # submitted at least once
+
+
+@dataclass(frozen=True)
+class Basis:
+    """The month a dashboard shows and the figures it counts."""
+
+    plan_year: PlanYear
+    month: int | None
+    forwarded: bool  # forwarded figures only; otherwise every reviewed figure
+    chosen: bool  # the user picked the month
+    limits: Thresholds
+    months: tuple[MonthData, ...]
+
+    @property
+    def statuses(self) -> list[str]:
+        return counted_statuses(forwarded_only=self.forwarded)
+
+    @property
+    def elapsed(self) -> Decimal | None:
+        return time_progress(year=self.plan_year.year, month=self.month) if self.month else None
+
+    @property
+    def label(self) -> str:
+        return month_label(self.plan_year.year, self.month) if self.month else ""
+
+    @property
+    def escalation_month(self) -> int | None:
+        """The latest forwarded month up to the one shown: escalation counts forwarded months only."""
+        if self.month is None:
+            return None
+        return max(
+            (item.month for item in self.months if item.forwarded and item.month <= self.month), default=None
+        )
+
+    @property
+    def query(self) -> str:
+        """The query string that keeps the same year and month on linked pages."""
+        text = f"year={self.plan_year.year}"
+        return f"{text}&month={self.month}" if self.month else text
+
+    @property
+    def explanation(self) -> str:
+        """What the figures are, in one plain sentence."""
+        if self.month is None:
+            return gettext("本年度尚无审核通过的月度数据，暂无可统计的内容。")
+        words = {"month": self.label}
+        if self.forwarded:
+            return gettext("以下为%(month)s已报送的数据（统计截至当月20日）。") % words
+        has_reviewed = any(item.month == self.month and item.approved for item in self.months)
+        if not has_reviewed:
+            return gettext("%(month)s尚无审核通过的数据，各指标显示为未报送。") % words
+        if self.chosen:
+            return (
+                gettext("%(month)s的数据尚未报送，以下为已审核（尚未报送）的数据，报送后以报送数据为准。")
+                % words
+            )
+        return (
+            gettext(
+                "本年度尚无已报送的月份，以下暂按最近有审核通过数据的%(month)s计算（已审核，尚未报送），"
+                "报送后以报送数据为准。"
+            )
+            % words
+        )
+
+
+def month_data(*, plan_year: PlanYear) -> tuple[MonthData, ...]:
+    """Per month with any submission: how many are forwarded, approved, submitted. One query."""
+    rows = (
+        Submission.objects.filter(reporting_month__plan_year=plan_year)
+        .values("reporting_month__month")
+        .annotate(
+            forwarded=Count("pk", filter=Q(status=FORWARDED)),
+            approved=Count("pk", filter=Q(status__in=REVIEWED_NOT_FORWARDED)),
+            submitted=Count("pk", filter=Q(first_submitted_at__isnull=False)),
+        )
+        .order_by("reporting_month__month")
+    )
+    return tuple(
+        MonthData(row["reporting_month__month"], row["forwarded"], row["approved"], row["submitted"])
+        for row in rows
+    )
+
+
+def dashboard_basis(*, plan_year: PlanYear, month: int | None = None) -> Basis:
+    """The chosen month, else the latest forwarded month, else the latest approved month."""
+    months = month_data(plan_year=plan_year)
+    limits = thresholds_for(plan_year)
+    chosen = month in MONTHS
+    if not chosen:
+        forwarded = [item.month for item in months if item.forwarded]
+        approved = [item.month for item in months if item.approved]
+        month = max(forwarded, default=None) or max(approved, default=None)
+    has_forwarded = any(item.month == month and item.forwarded for item in months)
+    return Basis(plan_year, month, has_forwarded, chosen, limits, months)

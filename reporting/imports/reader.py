@@ -1,0 +1,206 @@
+"""Reading an upload: the workbook checked and read into rows of raw text, each problem located.
+
+An upload is untrusted until proven otherwise: its size, its zip structure (parts, uncompressed
+size, compression ratio) and its number of rows are capped before and while openpyxl reads it in
+read-only mode, so a bomb or a sheet of a million rows is refused quickly instead of exhausting a
+worker.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+
+from core.uploads import NOT_XLSX, UploadRefused, check_archive, limit
+from reporting.imports.template import (
+    EXPLANATION,
+    FIRST_DATA_ROW,
+    FUNDS,
+    INDICATOR_ID,
+    LAST_COLUMN,
+    MARK,
+    PROBLEMS,
+    PROGRESS,
+    ROW_ID,
+    STAGE,
+    VALUE,
+    VERSION,
+    TemplateColumn,
+)
+
+logger = logging.getLogger(__name__)
+
+
+# --- reading an upload ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A problem with the upload: where (Excel row and column, when known) and what, in Chinese."""
+
+    message: str
+    row: int | None = None
+    column: TemplateColumn | None = None
+
+    @property
+    def where(self) -> str:
+        if self.row is None:
+            return ""
+        if self.column is None:
+            return _("第%(row)s行") % {"row": self.row}
+        return _("第%(row)s行 %(letter)s列（%(header)s）") % {
+            "row": self.row,
+            "letter": self.column.letter,
+            "header": self.column.header,
+        }
+
+    def __str__(self) -> str:
+        return f"{self.where}：{self.message}" if self.where else self.message
+
+
+@dataclass
+class UploadRow:
+    """One data row of the upload, cells as raw text."""
+
+    row: int
+    task_row_id: int | None
+    indicator_id: int | None
+    version: int | None
+    cells: dict[int, str]
+    issues: list[Issue] = field(default_factory=list)
+
+    def text(self, column: TemplateColumn) -> str:
+        return self.cells.get(column.index, "")
+
+    @property
+    def is_task_line(self) -> bool:
+        return self.indicator_id is None
+
+
+@dataclass
+class Upload:
+    year: int
+    month: int
+    unit_id: int | None
+    lines: list[UploadRow]
+
+
+def _cell_text(value, *, numeric: bool) -> tuple[str, str | None]:
+    """A cell as text for the services' parsers, or an error for what is not a value at all."""
+    if value is None:
+        return "", None
+    if isinstance(value, bool):
+        return str(value), _("应填写数字，不能是“是/否”。") if numeric else None
+    if isinstance(value, int):
+        return str(value), None
+    if isinstance(value, float):
+        # repr is the shortest text that reads back as the same float: 12.3, not 12.300000000000001.
+        return (str(int(value)) if value.is_integer() else repr(value)), None
+    if isinstance(value, Decimal):
+        return str(value), None
+    if isinstance(value, datetime | date):
+        return str(value), _("应填写数字，不能是日期。") if numeric else None
+    text = str(value).strip()
+    if numeric and text.startswith("="):
+        return text, _("请直接填写数值，不要使用公式。")
+    return text, None
+
+
+def _id(value) -> int | None | str:
+    """A hidden id cell: an int, None when empty, or "bad"."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "bad"
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return "bad"
+
+
+EXPLANATION_LIMIT = 300  # Figure.explanation
+NUMERIC_COLUMNS = (VALUE, FUNDS)
+TEXT_COLUMNS = (STAGE, EXPLANATION, PROGRESS, PROBLEMS)
+
+
+def read_upload(path: Path, *, size: int) -> Upload:
+    """The template's mark and data rows; stops at the row cap instead of reading on."""
+    check_archive(path, size=size)
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        logger.info("Unreadable upload: %s", exc)
+        raise UploadRefused(str(NOT_XLSX)) from exc
+    try:
+        return _read_rows(workbook)
+    except UploadRefused:
+        raise
+    except Exception as exc:  # malformed or forbidden XML (defusedxml) inside a valid zip
+        logger.info("Unreadable upload content: %s", exc)
+        raise UploadRefused(_("无法读取该文件的内容，文件可能已损坏。请重新下载模板填写。")) from exc
+    finally:
+        workbook.close()
+
+
+def _read_rows(workbook) -> Upload:
+    if not workbook.worksheets:
+        raise UploadRefused(str(NOT_XLSX))
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(min_row=1, max_col=LAST_COLUMN, values_only=True)
+    first = next(rows, ())
+    second = next(rows, ())
+    next(rows, None)  # the column headers
+    mark = first[0] if first else None
+    year, month = (_id(first[1]), _id(first[2])) if len(first) >= 3 else (None, None)
+    if mark != MARK or not isinstance(year, int) or not isinstance(month, int) or not 1 <= month <= 12:
+        raise UploadRefused(
+            _(
+                "这不是本平台的填报模板（或模板首行已被改动）。请先在“数据导入”页面下载本月模板，填写后再上传。"
+            )
+        )
+    unit_id = _id(second[0]) if second else None
+    max_rows = limit("IMPORT_MAX_ROWS")
+    lines = []
+    for offset, values in enumerate(rows):
+        if offset >= max_rows:
+            raise UploadRefused(
+                _("文件行数超过上限（%(limit)s行），已停止读取。请只上传本平台下载的模板。")
+                % {"limit": max_rows}
+            )
+        line = _line(FIRST_DATA_ROW + offset, values)
+        if line is not None:
+            lines.append(line)
+    return Upload(year=year, month=month, unit_id=unit_id if isinstance(unit_id, int) else None, lines=lines)
+
+
+def _line(row: int, values: tuple) -> UploadRow | None:
+    values = tuple(values) + (None,) * (LAST_COLUMN - len(values))
+    ids = [_id(values[column.index - 1]) for column in (ROW_ID, INDICATOR_ID, VERSION)]
+    cells, issues = {}, []
+    for column in (*NUMERIC_COLUMNS, *TEXT_COLUMNS):
+        text, error = _cell_text(values[column.index - 1], numeric=column in NUMERIC_COLUMNS)
+        cells[column.index] = text
+        if error:
+            issues.append(Issue(error, row, column))
+    if ids == [None, None, None] and not any(cells.values()):
+        return None  # an empty row
+    task_row_id, indicator_id, version = ids
+    if task_row_id is None or task_row_id == "bad" or indicator_id == "bad" or not isinstance(version, int):
+        return UploadRow(
+            row,
+            None,
+            None,
+            None,
+            cells,
+            [Issue(_("隐藏的编号列缺失或被改动，请使用下载的模板，不要增删行或修改隐藏列。"), row, ROW_ID)],
+        )
+    return UploadRow(row, task_row_id, indicator_id, version, cells, issues)
