@@ -2,7 +2,7 @@
 
 import json
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import Refused
+from core.numbers import NotANumber, read_decimal
 from projects.models import (
     Indicator,
     Person,
@@ -82,11 +83,9 @@ class _Loader:
 
 
 def _decimal(value, where: str) -> Decimal | None:
-    if value is None:
-        return None
     try:
-        return Decimal(str(value))
-    except InvalidOperation as exc:
+        return read_decimal(value)
+    except NotANumber as exc:
         raise PlanFileError(
             _("%(where)s：“%(value)s”不是有效数字。") % {"where": where, "value": value}
         ) from exc

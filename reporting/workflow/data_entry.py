@@ -5,7 +5,7 @@ transaction, and leaves nothing half-written when it refuses.
 """
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, prefetch_related_objects
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts import roles
 from audit.signals import record_bulk_history, tracked_values
+from core.numbers import NotANumber, read_decimal
 from core.permissions import require
 from projects import participation
 from reporting.models import Contribution, Figure, ReportingMonth, Submission
@@ -35,14 +36,13 @@ def open_contribution(*, submission: Submission, unit) -> Contribution:
 
 
 def _parse_funds(raw: str) -> tuple[Decimal | None, str | None]:
-    text = (raw or "").strip().replace(",", "")
-    if not text:
-        return None, None
     try:
-        value = Decimal(text)
-    except InvalidOperation:
+        value = read_decimal(raw)
+    except NotANumber:
         return None, _("“%(text)s”不是有效的金额。") % {"text": raw.strip()}
-    if not value.is_finite() or value < 0:
+    if value is None:
+        return None, None
+    if value < 0:
         return None, _("投入资金不能为负数。")
     if value >= Decimal("1e10"):
         return None, _("数值过大。")

@@ -5,10 +5,11 @@ shown to the unit and flagged for the reviewer, but do not refuse it.
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from core.numbers import NotANumber, read_decimal
 from projects.models import Indicator
 
 # A cumulative figure above this multiple of its target is flagged for review.
@@ -45,15 +46,12 @@ class ValidationResult:
 
 
 def parse_number(raw: str, indicator: Indicator) -> tuple[Decimal | None, str | None]:
-    text = (raw or "").strip().replace(",", "").replace("，", "")
-    if text == "":
-        return None, None
     try:
-        value = Decimal(text)
-    except InvalidOperation:
+        value = read_decimal(raw)
+    except NotANumber:
         return None, _("“%(text)s”不是有效的数字。") % {"text": raw.strip()}
-    if not value.is_finite():
-        return None, _("“%(text)s”不是有效的数字。") % {"text": raw.strip()}
+    if value is None:
+        return None, None
     if value < 0:
         return None, _("不能为负数。")
     # The size check comes first: rounding a huge number raises InvalidOperation.
