@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -24,31 +23,15 @@ from beneficiaries.imports import read_upload
 from beneficiaries.models import Beneficiary, DoubleCountingPair, ImportBatch
 from core.permissions import require
 from projects.models import PlanYear
+from projects.periods import chosen_plan_year
 from reporting.access import get_submission_for_user
-from reporting.calendar.deadlines import current_reporting_month, ensure_reporting_months, month_schedule
-from reporting.models import ReportingMonth
+from reporting.calendar.deadlines import (
+    month_schedule,
+    requested_reporting_month,
+)
 
 PAGE_SIZE = 50
 PREVIEW_ROWS = 200
-
-
-def _plan_year(request) -> PlanYear:
-    years = PlanYear.objects.order_by("-year")
-    year = request.GET.get("year", "")
-    plan_year = (years.filter(year=int(year)).first() if year.isdigit() else None) or (
-        years.filter(year=timezone.localdate().year).first() or years.first()
-    )
-    if plan_year is None:
-        raise PermissionDenied(_("系统中还没有方案年度，请先载入方案。"))
-    return plan_year
-
-
-def _month(request, plan_year: PlanYear) -> ReportingMonth:
-    months = ensure_reporting_months(plan_year=plan_year)
-    raw = request.GET.get("month", "")
-    if raw.isdigit() and 1 <= int(raw) <= 12:
-        return months[int(raw) - 1]
-    return months[current_reporting_month(plan_year=plan_year, today=timezone.localdate()).month - 1]
 
 
 def _require_role(request) -> str:
@@ -65,7 +48,7 @@ def _require_role(request) -> str:
 @login_required
 def index(request):
     role = _require_role(request)
-    plan_year = _plan_year(request)
+    plan_year = chosen_plan_year(request)
     unit = unit_of(request.user) if role == Role.LIAISON else None
     context = {
         "plan_year": plan_year,
@@ -87,7 +70,7 @@ def _int_param(request, name: str) -> int | None:
 @login_required
 def row_detail(request, pk):
     task_row, row_access = access.get_row_for_user(request.user, pk)
-    reporting_month = _month(request, task_row.project.tier.plan_year)
+    reporting_month = requested_reporting_month(request, plan_year=task_row.project.tier.plan_year)
     cutoff = month_schedule(reporting_month).data_cutoff
     counts = selectors.row_counts(
         row_access, reporting_month=reporting_month if row_access.sees_gap else None, cutoff=cutoff
@@ -410,7 +393,7 @@ def import_discard(request, pk):
 @login_required
 def pairs(request):
     require(access.can_read_pairs(request.user), _("本页面仅供专班办公室、县统计局和领导使用。"))
-    plan_year = _plan_year(request)
+    plan_year = chosen_plan_year(request)
     can_manage = access.can_manage_pairs(request.user)
     form = PairForm(request.POST or None, plan_year=plan_year) if can_manage else None
     if request.method == "POST":
@@ -450,8 +433,8 @@ def pair_remove(request, pk):
 @login_required
 def grassroots_index(request):
     _require_role(request)
-    plan_year = _plan_year(request)
-    reporting_month = _month(request, plan_year)
+    plan_year = chosen_plan_year(request)
+    reporting_month = requested_reporting_month(request, plan_year=plan_year)
     context = {
         "reporting_month": reporting_month,
         "months": range(1, 13),

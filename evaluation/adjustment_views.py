@@ -21,16 +21,10 @@ from evaluation.forms import (
 )
 from projects import participation, targets
 from projects.models import PlanYear
+from projects.periods import chosen_plan_year
 from reporting import access
 
 ADJUSTMENT_ROLES = READ_ALL_ROLES | {Role.LIAISON}
-
-
-def _chosen_year(request) -> PlanYear | None:
-    years = PlanYear.objects.all()
-    raw = request.GET.get("year", "")
-    chosen = years.filter(year=int(raw)).first() if raw.isdigit() else None
-    return chosen or years.filter(year__lte=timezone.localdate().year).first() or years.first()
 
 
 @login_required
@@ -39,7 +33,7 @@ def adjustment_list(request):
         roles.role_of(request.user) in ADJUSTMENT_ROLES,
         _("本页面仅供单位联络员、专班办公室、县统计局和领导使用。"),
     )
-    plan_year = _chosen_year(request)
+    plan_year = chosen_plan_year(request)
     filed = (
         access.visible_adjustments(request.user)
         .filter(plan_year=plan_year)
@@ -78,7 +72,7 @@ def _choices(unit, plan_year):
 def adjustment_new(request):
     unit = roles.unit_of(request.user)
     require(unit is not None, _("只有牵头单位联络员可以提出指标调整申请。"))
-    plan_year = _chosen_year(request)
+    plan_year = chosen_plan_year(request)
     today = timezone.localdate()
     is_open = plan_year is not None and adjustments.filing_is_open(plan_year, today=today)
     choices = _choices(unit, plan_year) if plan_year else []

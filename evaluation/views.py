@@ -37,6 +37,7 @@ from evaluation.selectors import (
     weights_for,
 )
 from projects.models import Indicator, PlanYear, Unit
+from projects.periods import chosen_plan_year
 from reporting import access
 from reporting.models import Submission
 from reporting.selectors import submission_totals
@@ -58,11 +59,7 @@ def _require_evaluation_role(user) -> None:
 @login_required
 def home(request):
     _require_evaluation_role(request.user)
-    plan_year = (
-        PlanYear.objects.filter(year__lte=timezone.localdate().year).first() or PlanYear.objects.first()
-    )
-    if plan_year is None:
-        raise Http404(_("系统中还没有方案年度。"))
+    plan_year = chosen_plan_year(request)
     return redirect("evaluation:overview", year=plan_year.year)
 
 

@@ -11,9 +11,12 @@ from accounts import roles
 from accounts.models import READ_ALL_ROLES, Role
 from core.links import link
 from core.permissions import require
-from projects.models import Indicator, PlanYear
+from projects.models import Indicator
 from reporting import access
-from reporting.calendar.deadlines import current_reporting_month, ensure_reporting_months, month_schedule
+from reporting.calendar.deadlines import (
+    chosen_reporting_month,
+    month_schedule,
+)
 from reporting.forms import ReasonForm, field_name, read_sheet
 from reporting.models import ReportingMonth, Submission
 from reporting.selectors import (
@@ -44,28 +47,6 @@ def home(request):
     if request.user.is_staff:
         return redirect("admin:index")
     raise PermissionDenied(_("您的账号尚未分配角色，请联系系统管理员。"))
-
-
-def _chosen_month(request) -> ReportingMonth:
-    today = timezone.localdate()
-    requested = request.GET.get("year", "")
-    year = int(requested) if requested.isdigit() and len(requested) == 4 else today.year
-    month = request.GET.get("month", "")
-    month = int(month) if month.isdigit() and 1 <= int(month) <= 12 else None
-    if month is not None:
-        # The usual case, a year and month whose rows exist: one query instead of four.
-        months = ReportingMonth.objects.select_related("plan_year")
-        found = months.filter(plan_year__year=year, month=month).first()
-        if found is not None:
-            return found
-    years = PlanYear.objects.order_by("-year")
-    plan_year = years.filter(year=year).first() or years.first()
-    if plan_year is None:
-        raise PermissionDenied(_("系统中还没有方案年度，请先载入方案。"))
-    ensure_reporting_months(plan_year=plan_year)
-    if month is not None:
-        return ReportingMonth.objects.select_related("plan_year").get(plan_year=plan_year, month=month)
-    return current_reporting_month(plan_year=plan_year, today=today).reporting_month
 
 
 def _field_texts() -> dict:
@@ -197,7 +178,7 @@ def monthly_entry(request):
     unit = roles.unit_of(request.user)
     if unit is None:
         raise PermissionDenied(_("“本月填报”仅供单位联络员使用。"))
-    reporting_month = _chosen_month(request)
+    reporting_month = chosen_reporting_month(request)
     sheet = entry_sheet(unit=unit, reporting_month=reporting_month)
     data, results, status = None, None, 200
     if request.method == "POST":
@@ -274,7 +255,7 @@ def _review_lines(submissions) -> list[dict]:
 @login_required
 def review_list(request):
     require(roles.role_of(request.user) in READ_ALL_ROLES, _("本页面仅供专班办公室、县统计局和领导使用。"))
-    reporting_month = _chosen_month(request)
+    reporting_month = chosen_reporting_month(request)
     status = request.GET.get("status", "")
     if status not in Submission.Status.values:
         status = ""

@@ -17,9 +17,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 
+from core.periods import requested_month, requested_year
 from projects.models import PlanYear
+from projects.periods import chosen_plan_year
 from reporting.calendar.workcalendar import NextWorkday, WorkCalendar
 from reporting.models import ReportingMonth
 
@@ -236,3 +239,30 @@ def override_errors(
             % {"forward": f"{forward:%Y-%m-%d}", "submit": f"{submit:%Y-%m-%d}"}
         ]
     return errors
+
+
+def chosen_reporting_month(request, *, today: date | None = None) -> ReportingMonth:
+    """The reporting month a page is asked for (`core.periods`), with its plan year loaded.
+
+    The requested month of the chosen plan year, else the month being collected today
+    (`current_reporting_month`). A requested year and month that exist cost one query.
+    """
+    year, month = requested_year(request), requested_month(request)
+    if year is not None and month is not None:
+        found = (
+            ReportingMonth.objects.select_related("plan_year")
+            .filter(plan_year__year=year, month=month)
+            .first()
+        )
+        if found is not None:
+            return found
+    return requested_reporting_month(request, plan_year=chosen_plan_year(request), today=today)
+
+
+def requested_reporting_month(request, *, plan_year: PlanYear, today: date | None = None) -> ReportingMonth:
+    """The requested month of `plan_year`, else the month being collected today."""
+    months = ensure_reporting_months(plan_year=plan_year)
+    month = requested_month(request)
+    if month is None:
+        month = current_reporting_month(plan_year=plan_year, today=today or timezone.localdate()).month
+    return months[month - 1]

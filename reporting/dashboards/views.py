@@ -16,7 +16,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,9 +23,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from audit.delivery import deliver
+from core.periods import requested_month
 from core.permissions import require
 from projects import participation
 from projects.models import Indicator, Person, PlanYear, Tier, Unit
+from projects.periods import chosen_plan_year
 from reporting import access
 from reporting.calendar.deadlines import MONTHS
 from reporting.dashboards import page_cache
@@ -71,23 +72,8 @@ def dashboard_page(view):
     return wrapper
 
 
-def _plan_year(request) -> PlanYear:
-    raw = request.GET.get("year", "")
-    wanted = int(raw) if raw.isdigit() else timezone.localdate().year
-    years = PlanYear.objects.order_by("-year")
-    plan_year = years.filter(year=wanted).first() or years.first()
-    if plan_year is None:
-        raise Http404(_("系统中还没有方案年度，请先载入方案。"))
-    return plan_year
-
-
-def _month(request) -> int | None:
-    raw = request.GET.get("month", "")
-    return int(raw) if raw.isdigit() and int(raw) in MONTHS else None
-
-
 def _board(request, plan_year: PlanYear | None = None) -> Board:
-    return board(plan_year=plan_year or _plan_year(request), month=_month(request))
+    return board(plan_year=plan_year or chosen_plan_year(request), month=requested_month(request))
 
 
 def _month_options(the_board: Board) -> list[tuple[int, str]]:
@@ -240,7 +226,7 @@ def indicator_detail(request, pk: int):
         )
         plan_year = indicator.task_row.project.tier.plan_year
         # This indicator's line only: judging the whole year for one line grew with the plan's size.
-        the_board = board(plan_year=plan_year, month=_month(request), indicators=[indicator])
+        the_board = board(plan_year=plan_year, month=requested_month(request), indicators=[indicator])
         (line,) = the_board.lines
         # The month by month figures reuse what the board loaded for this indicator.
         points = indicator_months(indicator=line.indicator, basis=the_board.basis, year=the_board.year)

@@ -1,8 +1,8 @@
 """Downloads of the Excel exports, and the page that offers them."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -13,7 +13,7 @@ from audit.delivery import deliver
 from core.permissions import require
 from projects.matrix import ResponsibilityMatrixExporter
 from projects.models import PlanYear
-from reporting.calendar.deadlines import current_reporting_month
+from reporting.calendar.deadlines import chosen_reporting_month
 from reporting.exports.exporters import MonthlyReportExporter
 from reporting.exports.forms import MatrixForm, MonthlyReportForm
 
@@ -26,17 +26,16 @@ def _require_reader(request) -> None:
     )
 
 
-def _initial() -> dict:
-    plan_year = PlanYear.objects.order_by("-year").first()
-    if plan_year is None:
+def _initial(request) -> dict:
+    try:
+        reporting_month = chosen_reporting_month(request)
+    except Http404:  # no plan year loaded yet: the year list is empty and says so
         return {}
-    today = timezone.localdate()
-    year = PlanYear.objects.filter(year=today.year).first() or plan_year
-    return {"year": year.year, "month": current_reporting_month(plan_year=year, today=today).month}
+    return {"year": reporting_month.plan_year.year, "month": reporting_month.month}
 
 
 def _page(request, *, monthly_form=None, matrix_form=None, status=200):
-    initial = _initial()
+    initial = _initial(request)
     context = {
         "monthly_form": monthly_form or MonthlyReportForm(initial=initial),
         "matrix_form": matrix_form or MatrixForm(initial={"year": initial.get("year")}),

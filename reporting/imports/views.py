@@ -9,7 +9,6 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import Http404, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -20,12 +19,12 @@ from accounts import roles
 from audit.delivery import deliver
 from core import uploads
 from core.permissions import require
-from projects.models import PlanYear
-from reporting.calendar.deadlines import current_reporting_month, ensure_reporting_months
+from reporting.calendar.deadlines import (
+    chosen_reporting_month,
+)
 from reporting.imports.analysis import analyse
 from reporting.imports.pending import discard_pending, pending_path, store_pending
 from reporting.imports.template import ImportTemplateExporter
-from reporting.models import ReportingMonth
 
 SESSION_KEY = "pending_imports"
 # Uploads a session keeps waiting for confirmation; older ones are forgotten.
@@ -73,22 +72,6 @@ def _liaison_unit(request):
     return unit
 
 
-def _chosen_month(request) -> ReportingMonth:
-    years = PlanYear.objects.order_by("-year")
-    today = timezone.localdate()
-    year = request.GET.get("year", "")
-    plan_year = (years.filter(year=int(year)).first() if year.isdigit() else None) or (
-        years.filter(year=today.year).first() or years.first()
-    )
-    if plan_year is None:
-        raise Http404(_("系统中还没有方案年度。"))
-    months = ensure_reporting_months(plan_year=plan_year)
-    month = request.GET.get("month", "")
-    if month.isdigit() and 1 <= int(month) <= 12:
-        return months[int(month) - 1]
-    return current_reporting_month(plan_year=plan_year, today=today).reporting_month
-
-
 def _upload_page(request, unit, reporting_month, *, error: str = "", status: int = 200):
     context = {
         "unit": unit,
@@ -107,7 +90,7 @@ def _upload_page(request, unit, reporting_month, *, error: str = "", status: int
 def upload(request):
     unit = _liaison_unit(request)
     if request.method == "GET":
-        return _upload_page(request, unit, _chosen_month(request))
+        return _upload_page(request, unit, chosen_reporting_month(request))
     if request.method != "POST":
         return HttpResponseNotAllowed(["GET", "POST"])
     # The handler must be in place before anything reads request.POST or request.FILES.
@@ -117,13 +100,13 @@ def upload(request):
     if handler.too_large_bytes is not None:
         # Refused unread: nothing is stored or written, so there is nothing for CSRF to protect.
         error = uploads.too_large_message(handler.too_large_bytes)
-        return _upload_page(request, unit, _chosen_month(request), error=error, status=413)
+        return _upload_page(request, unit, chosen_reporting_month(request), error=error, status=413)
     return _upload(request, unit)
 
 
 @csrf_protect
 def _upload(request, unit):
-    reporting_month = _chosen_month(request)
+    reporting_month = chosen_reporting_month(request)
     uploaded = request.FILES.get("file")
     if uploaded is None:
         return _upload_page(
@@ -209,7 +192,7 @@ def preview(request, token: str):
 @never_cache
 def template(request):
     unit = _liaison_unit(request)
-    reporting_month = _chosen_month(request)
+    reporting_month = chosen_reporting_month(request)
     return deliver(
         ImportTemplateExporter(unit=unit, reporting_month=reporting_month),
         request=request,
