@@ -266,6 +266,14 @@ class ReviewEvent(models.Model):
     def __str__(self):
         return f"{self.submission} {self.get_action_display()}"
 
+    @classmethod
+    def returns(cls, path: str = "") -> Q:
+        """The events that count as a return (退回), seen from `path` ("events" from a submission).
+
+        Reopening an approved submission is not a return: every count of returns asks this.
+        """
+        return Q(**{f"{path}__action" if path else "action": cls.Action.RETURN})
+
 
 class StatusRule(models.Model):
     """The red-amber-green thresholds of a plan year, readable on the dashboards and set by the office."""

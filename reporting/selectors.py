@@ -121,13 +121,13 @@ def submission_totals(submission: Submission) -> list[IndicatorTotal]:
 
 
 def returned_count(submission: Submission) -> int:
-    return submission.events.filter(action=ReviewEvent.Action.RETURN).count()
+    return submission.events.filter(ReviewEvent.returns()).count()
 
 
 def review_queue(*, reporting_month: ReportingMonth, status: str | None = None) -> QuerySet:
     # The returns are counted in a subquery: a join would need a GROUP BY over every column read.
     returns = (
-        ReviewEvent.objects.filter(submission=OuterRef("pk"), action=ReviewEvent.Action.RETURN)
+        ReviewEvent.objects.filter(ReviewEvent.returns(), submission=OuterRef("pk"))
         .order_by()
         .values("submission")
         .annotate(count=Count("pk"))

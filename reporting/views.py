@@ -23,6 +23,7 @@ from reporting.selectors import (
     changes_since_last_review,
     entry_sheet,
     late_and_missing,
+    returned_count,
     review_queue,
     submission_totals,
 )
@@ -281,7 +282,7 @@ def review_detail(request, pk):
         "contributions": submission.contributions.select_related("unit", "updated_by").order_by("unit__name"),
         "changes": changes_since_last_review(submission),
         "events": submission.events.select_related("actor"),
-        "times_returned": submission.events.filter(action="return").count(),
+        "times_returned": returned_count(submission),
         "reason_form": ReasonForm(),
         "can_approve": access.can_approve(request.user, submission),
         "can_verify": access.can_verify(request.user, submission),

@@ -11,10 +11,11 @@ from openpyxl import load_workbook
 
 from projects.models import Indicator, TargetAdjustment, TargetAdjustmentLine, TaskRow
 from reporting.calendar.deadlines import ensure_reporting_months, month_schedule
+from reporting.calendar.timeliness import Timeliness
 from reporting.dashboards.basis import dashboard_basis
 from reporting.dashboards.board import board
 from reporting.dashboards.lines import NO_LEADER
-from reporting.dashboards.timeliness import Punctuality, timeliness_matrix
+from reporting.dashboards.timeliness import timeliness_matrix
 from reporting.models import Contribution, Figure, ReviewEvent, StatusRule, Submission
 from reporting.progress import Status
 from reporting.workflow import data_entry, review
@@ -341,13 +342,13 @@ def test_it_marks_each_lead_unit_and_month(plan_2023, office_user):
 
     assert matrix.months == [1, 2, 3, 4, 5]
     on_time = cell(matrix, "县妇联", 3)
-    assert (on_time.state, on_time.day) == (Punctuality.ON_TIME, deadline)
+    assert (on_time.state, on_time.day) == (Timeliness.ON_TIME, deadline)
     behind = cell(matrix, "县住建局", 3)
-    assert (behind.state, behind.submitted, behind.rows) == (Punctuality.MISSING, 1, 7)
+    assert (behind.state, behind.submitted, behind.rows) == (Timeliness.MISSING, 1, 7)
     assert behind.late == 1 and behind.day == deadline
     sent_back = cell(matrix, "县残联", 3)
-    assert (sent_back.state, sent_back.returned, sent_back.day) == (Punctuality.RETURNED, 1, late.date())
-    assert cell(matrix, "县妇联", 1).state == Punctuality.MISSING
+    assert (sent_back.state, sent_back.returned, sent_back.day) == (Timeliness.RETURNED, 1, late.date())
+    assert cell(matrix, "县妇联", 1).state == Timeliness.MISSING
 
 
 def test_it_marks_a_late_submission_with_its_date(plan_2023):
@@ -358,7 +359,7 @@ def test_it_marks_a_late_submission_with_its_date(plan_2023):
     matrix = timeliness_matrix(plan_year=plan_2023, today=date(2023, 3, 22))
 
     result = cell(matrix, "县妇联", 3)
-    assert (result.state, result.day) == (Punctuality.LATE, date(2023, 3, 28))
+    assert (result.state, result.day) == (Timeliness.LATE, date(2023, 3, 28))
     assert month_schedule(march).submit_deadline < date(2023, 3, 28)
 
 
@@ -366,10 +367,10 @@ def test_it_does_not_call_a_month_missing_before_its_deadline(plan_2023):
     matrix = timeliness_matrix(plan_year=plan_2023, today=date(2023, 3, 21))
 
     assert matrix.months == [1, 2]
-    assert cell(matrix, "县妇联", 2).state == Punctuality.MISSING
+    assert cell(matrix, "县妇联", 2).state == Timeliness.MISSING
     early = timeliness_matrix(plan_year=plan_2023, today=date(2023, 2, 10))
     assert early.months == [1]
-    assert cell(early, "县妇联", 1).state == Punctuality.MISSING
+    assert cell(early, "县妇联", 1).state == Timeliness.MISSING
 
 
 # --- pages ----------------------------------------------------------------------------------------------

@@ -6,24 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db import models
 from django.db.models import Count, Max, Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from projects.models import PlanYear, Unit
 from reporting.calendar.deadlines import year_schedule
+from reporting.calendar.timeliness import Timeliness
 from reporting.models import ReviewEvent, Submission
 
 # --- timeliness --------------------------------------------------------------------------------
-
-
-class Punctuality(models.TextChoices):
-    ON_TIME = "on_time", _("按时")
-    LATE = "late", _("逾期")
-    RETURNED = "returned", _("被退回")
-    MISSING = "missing", _("未报送")
-    NOT_DUE = "not_due", _("未到截止日")
 
 
 @dataclass(frozen=True)
@@ -31,7 +22,7 @@ class Cell:
     """A lead unit's rows for one month."""
 
     month: int
-    state: Punctuality
+    state: Timeliness
     rows: int
     submitted: int
     late: int
@@ -60,7 +51,7 @@ class UnitRecord:
 
     @property
     def missing(self) -> int:
-        return sum(cell.missing for cell in self.cells if cell.state != Punctuality.NOT_DUE)
+        return sum(cell.missing for cell in self.cells if cell.state != Timeliness.NOT_DUE)
 
     @property
     def returned(self) -> int:
@@ -84,17 +75,17 @@ class TimelinessMatrix:
 
     def month_problems(self, month: int) -> dict[str, list[tuple[UnitRecord, Cell]]]:
         """Units late, missing or returned in a month, for the overview."""
-        result = {state: [] for state in (Punctuality.MISSING, Punctuality.LATE, Punctuality.RETURNED)}
+        result = {state: [] for state in (Timeliness.MISSING, Timeliness.LATE, Timeliness.RETURNED)}
         for record in self.units:
             cell = record.cell(month)
             if cell is None:
                 continue
-            if cell.state == Punctuality.MISSING:
-                result[Punctuality.MISSING].append((record, cell))
+            if cell.state == Timeliness.MISSING:
+                result[Timeliness.MISSING].append((record, cell))
             if cell.late:
-                result[Punctuality.LATE].append((record, cell))
+                result[Timeliness.LATE].append((record, cell))
             if cell.returned:
-                result[Punctuality.RETURNED].append((record, cell))
+                result[Timeliness.RETURNED].append((record, cell))
         return result
 
 
@@ -117,9 +108,9 @@ def timeliness_matrix(*, plan_year: PlanYear, today: date | None = None) -> Time
         .annotate(
             submitted=Count("pk", filter=Q(first_submitted_at__isnull=False), distinct=True),
             late=Count("pk", filter=Q(on_time=False), distinct=True),
-            returned=Count("pk", filter=Q(events__action=ReviewEvent.Action.RETURN), distinct=True),
+            returned=Count("pk", filter=ReviewEvent.returns("events"), distinct=True),
             last_submitted=Max("first_submitted_at"),
-            last_returned=Max("events__at", filter=Q(events__action=ReviewEvent.Action.RETURN)),
+            last_returned=Max("events__at", filter=ReviewEvent.returns("events")),
         )
         .order_by()
     }
@@ -144,15 +135,15 @@ def _cell(month: int, rows: int, counts: dict, *, deadline: date, due: bool) -> 
     submitted, late, returned = counts.get("submitted", 0), counts.get("late", 0), counts.get("returned", 0)
     submitted_on = _local_date(counts.get("last_submitted"))
     if submitted < rows and due:
-        state, day = Punctuality.MISSING, deadline
+        state, day = Timeliness.MISSING, deadline
     elif late:
-        state, day = Punctuality.LATE, submitted_on
+        state, day = Timeliness.LATE, submitted_on
     elif returned:
-        state, day = Punctuality.RETURNED, _local_date(counts.get("last_returned"))
+        state, day = Timeliness.RETURNED, _local_date(counts.get("last_returned"))
     elif submitted >= rows:
-        state, day = Punctuality.ON_TIME, submitted_on
+        state, day = Timeliness.ON_TIME, submitted_on
     else:
-        state, day = Punctuality.NOT_DUE, deadline
+        state, day = Timeliness.NOT_DUE, deadline
     return Cell(month, state, rows, submitted, late, returned, day, deadline)
 
 
@@ -164,7 +155,7 @@ def unit_submissions(*, unit: Unit, plan_year: PlanYear) -> list[Submission]:
     return list(
         Submission.objects.filter(task_row__lead_unit=unit, reporting_month__plan_year=plan_year)
         .select_related("task_row__project__tier", "reporting_month")
-        .annotate(times_returned=Count("events", filter=Q(events__action=ReviewEvent.Action.RETURN)))
+        .annotate(times_returned=Count("events", filter=ReviewEvent.returns("events")))
         .order_by(
             "-reporting_month__month",
             "task_row__project__tier__position",

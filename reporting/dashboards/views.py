@@ -30,6 +30,7 @@ from projects.models import Indicator, Person, PlanYear, Tier, Unit
 from projects.periods import chosen_plan_year
 from reporting import access
 from reporting.calendar.deadlines import MONTHS
+from reporting.calendar.timeliness import UNIT_MONTH_STATES, Timeliness
 from reporting.dashboards import page_cache
 from reporting.dashboards.basis import month_label
 from reporting.dashboards.board import Board, board
@@ -43,7 +44,7 @@ from reporting.dashboards.lines import (
     tally,
 )
 from reporting.dashboards.notice import NoticeListExporter
-from reporting.dashboards.timeliness import Punctuality, timeliness_matrix, unit_submissions
+from reporting.dashboards.timeliness import timeliness_matrix, unit_submissions
 from reporting.models import StatusRule
 from reporting.progress import COLOUR, Status, rule_sentences
 
@@ -158,7 +159,7 @@ def overview(request):
             "notices": the_board.notices(),
             "leaders": the_board.leaders(),
             "late": record.month_problems(basis.month) if basis.month else {},
-            "punctuality": Punctuality,
+            "punctuality": Timeliness,
         }
 
     return _render(request, "reporting/dashboard_overview.html", "overview", build)
@@ -332,7 +333,10 @@ def timeliness(request):
     def build():
         the_board = _board(request)
         record = timeliness_matrix(plan_year=the_board.basis.plan_year)
-        return the_board, {"matrix": record, "punctuality": Punctuality.choices}
+        return the_board, {
+            "matrix": record,
+            "punctuality": [(state.value, state.label) for state in UNIT_MONTH_STATES],
+        }
 
     return _render(request, "reporting/dashboard_timeliness.html", "timeliness", build, title=_("按时报送"))
 

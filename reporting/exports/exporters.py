@@ -19,12 +19,12 @@ from core.xlsx import (
     number_format_for,
 )
 from projects.models import Indicator
+from reporting.calendar.timeliness import Timeliness
 from reporting.exports.monthly import (
     MonthContext,
     MonthlyFilter,
     MonthlyLine,
     SubmissionLine,
-    Timeliness,
     month_context,
     monthly_lines,
     status_label,

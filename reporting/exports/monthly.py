@@ -15,11 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db import models
 from django.db.models import Case, F, Max, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from projects.models import (
     Indicator,
@@ -31,29 +29,13 @@ from projects.models import (
 )
 from projects.targets import adjusted_target, target_in_force
 from reporting.calendar.deadlines import MonthSchedule, year_schedule
+from reporting.calendar.timeliness import Timeliness, row_timeliness
 from reporting.models import Contribution, Figure, Submission
 
 # Rows fetched per round trip; the cursors never hold more than this in Python.
 CHUNK_SIZE = 2000
 # No ReportingMonth row means no figures: this id never matches one (ids start at 1).
 NO_MONTH = 0
-
-
-class Timeliness(models.TextChoices):
-    """How a task row's submission stands against the month's deadline (from Submission, never typed)."""
-
-    ON_TIME = "on_time", gettext_lazy("按时")
-    LATE = "late", gettext_lazy("逾期")
-    MISSING = "missing", gettext_lazy("未报送")
-    SUBMITTED = "submitted", gettext_lazy("已提交")  # submitted before timeliness was recorded
-
-
-def timeliness(*, first_submitted_at, on_time) -> Timeliness:
-    if first_submitted_at is None:
-        return Timeliness.MISSING
-    if on_time is None:
-        return Timeliness.SUBMITTED
-    return Timeliness.ON_TIME if on_time else Timeliness.LATE
 
 
 def status_label(status: str | None) -> str:
@@ -188,7 +170,7 @@ class RowMonth:
 
     @property
     def timeliness(self) -> Timeliness:
-        return timeliness(first_submitted_at=self.first_submitted_at, on_time=self.on_time)
+        return row_timeliness(first_submitted_at=self.first_submitted_at, on_time=self.on_time)
 
 
 @dataclass(frozen=True)
