@@ -20,7 +20,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
+from accounts.models import READ_ALL_ROLES, Role
 from accounts.roles import role_of, unit_of
 from beneficiaries.models import Beneficiary
 from projects.models import TaskRow, Unit
@@ -28,7 +28,6 @@ from projects.participation import leads_row, rows_of_unit
 
 FULL_ID_PERMISSION = "beneficiaries.view_full_id_number"
 PEOPLE_PERMISSION = "beneficiaries.view_beneficiary_people"
-COUNT_ROLES = {Role.OFFICE, Role.STATISTICS, Role.LEADER}
 
 
 @dataclass(frozen=True)
@@ -108,7 +107,7 @@ def get_row_for_user(user, pk: int) -> tuple[TaskRow, RowAccess]:
 def visible_rows(user) -> QuerySet:
     """Task rows whose list (or counts) the user may open."""
     role = role_of(user)
-    if role in COUNT_ROLES:
+    if role in READ_ALL_ROLES:
         return TaskRow.objects.all()
     if role == Role.LIAISON:
         unit = unit_of(user)
@@ -165,4 +164,4 @@ def can_manage_pairs(user) -> bool:
 
 
 def can_read_pairs(user) -> bool:
-    return role_of(user) in COUNT_ROLES
+    return role_of(user) in READ_ALL_ROLES

@@ -34,6 +34,7 @@ from core.xlsx import (
     number_format_for,
 )
 from projects.models import TaskRow
+from reporting.calendar.deadlines import DATA_CUTOFF_DAY
 
 GRASSROOTS_TITLE = gettext_lazy("重点民生实事项目基层表")
 
@@ -77,11 +78,12 @@ class GrassrootsTableExporter(BaseExporter):
         sheet.title = _("基层表")
         headers = self.headers()
         width = len(headers)
-        subtitle = _("%(row)s · 牵头单位：%(lead)s · %(month)s（数据截至当月20日）· %(status)s") % {
+        subtitle = _("%(row)s · 牵头单位：%(lead)s · %(month)s（数据截至当月%(day)s日）· %(status)s") % {
             "row": submission.task_row.label(),
             "lead": submission.task_row.lead_unit.name,
             "month": submission.reporting_month,
             "status": submission.get_status_display(),
+            "day": DATA_CUTOFF_DAY,
         }
         self._write(sheet, 1, 1, str(self.verbose_name), font=Font(name=FONT_NAME, size=16, bold=True))
         self._write(sheet, 2, 1, subtitle, alignment=LEFT)

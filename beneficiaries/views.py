@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import Role
+from accounts.models import FIGURE_ROLES, Role
 from accounts.roles import role_of, unit_of
 from audit.delivery import deliver
 from beneficiaries import access, selectors, services
@@ -36,7 +36,7 @@ PREVIEW_ROWS = 200
 
 def _require_role(request) -> str:
     role = role_of(request.user)
-    if role not in (Role.LIAISON, Role.OFFICE, Role.STATISTICS, Role.LEADER):
+    if role not in FIGURE_ROLES:
         raise PermissionDenied(_("本页面仅供单位联络员、专班办公室、县统计局和领导使用。"))
     return role
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import roles
-from accounts.models import READ_ALL_ROLES, Role
+from accounts.models import FIGURE_ROLES
 from core.permissions import require
 from evaluation import adjustments
 from evaluation.forms import (
@@ -24,7 +24,7 @@ from projects.models import PlanYear
 from projects.periods import chosen_plan_year
 from reporting import access
 
-ADJUSTMENT_ROLES = READ_ALL_ROLES | {Role.LIAISON}
+ADJUSTMENT_ROLES = FIGURE_ROLES
 
 
 @login_required

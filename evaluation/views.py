@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import roles
-from accounts.models import READ_ALL_ROLES, Role
+from accounts.models import FIGURE_ROLES
 from audit.delivery import deliver, deliver_stored
 from audit.services import record
 from core.permissions import require
@@ -42,7 +42,7 @@ from reporting import access
 from reporting.models import Submission
 from reporting.selectors import submission_totals
 
-EVALUATION_ROLES = READ_ALL_ROLES | {Role.LIAISON}
+EVALUATION_ROLES = FIGURE_ROLES
 
 
 def _plan_year(year: int) -> PlanYear:

@@ -28,15 +28,6 @@ from projects.participation import leads_row, rows_of_unit
 from reporting.models import Submission
 
 
-def visible_task_rows(user) -> QuerySet:
-    role = role_of(user)
-    if role in READ_ALL_ROLES:
-        return TaskRow.objects.all()
-    if role == Role.LIAISON:
-        return rows_of_unit(unit_of(user))
-    return TaskRow.objects.none()
-
-
 def visible_submissions(user) -> QuerySet:
     role = role_of(user)
     if role in READ_ALL_ROLES:
@@ -46,15 +37,8 @@ def visible_submissions(user) -> QuerySet:
     return Submission.objects.none()
 
 
-def can_read_figures(user) -> bool:
-    return role_of(user) in READ_ALL_ROLES | {Role.LIAISON}
-
-
 def can_submit(user, submission: Submission) -> bool:
-    return leads_row(unit_of(user), submission.task_row) and submission.status in (
-        Submission.Status.DRAFT,
-        Submission.Status.RETURNED,
-    )
+    return leads_row(unit_of(user), submission.task_row) and submission.is_open
 
 
 def can_approve(user, submission: Submission) -> bool:
@@ -78,10 +62,6 @@ def can_forward(user) -> bool:
 
 def can_reopen(user, submission: Submission) -> bool:
     return role_of(user) == Role.OFFICE and submission.is_locked
-
-
-def can_review(user) -> bool:
-    return role_of(user) in (Role.OFFICE, Role.STATISTICS)
 
 
 def can_view_dashboards(user) -> bool:

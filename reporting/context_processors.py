@@ -1,9 +1,6 @@
 from accounts import roles
-from accounts.models import Role
+from accounts.models import FIGURE_ROLES, READ_ALL_ROLES, Role
 from reporting.models import Submission
-
-READER_ROLES = [Role.OFFICE, Role.STATISTICS, Role.LEADER]
-ADMIN_ROLES = [Role.SYSADMIN, Role.SECURITY, Role.AUDITOR]
 
 
 def demo_data(request):
@@ -14,9 +11,13 @@ def demo_data(request):
 
 
 def navigation(request):
-    """The user's role for the navigation bar; a user without a role gets no role links."""
+    """What the navigation bar links to, by the role sets of accounts.models; no role, no links."""
+    role = roles.role_of(request.user) or ""
     return {
-        "user_role": roles.role_of(request.user) or "",
-        "reader_roles": READER_ROLES,
-        "admin_roles": ADMIN_ROLES,
+        "nav": {
+            "liaison": role == Role.LIAISON,
+            "reader": role in READ_ALL_ROLES,
+            "figures": role in FIGURE_ROLES,
+            "auditor": role == Role.AUDITOR,
+        },
     }

@@ -18,7 +18,8 @@ from django.db.models import F, Max, Sum
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import ADDITIVE_KINDS, Indicator, PlanYear
-from reporting.models import Figure, ReportingMonth, StatusRule, Submission
+from reporting.calendar.deadlines import DATA_CUTOFF_DAY
+from reporting.models import Figure, ReportingMonth, StatusRule
 
 HUNDRED = Decimal(100)
 DEFAULT_AMBER_GAP = Decimal(10)
@@ -79,7 +80,7 @@ def rule_sentences(limits: Thresholds) -> list[str]:
             "为黄色（滞后）；落后超过%(red)s个百分点为红色（严重滞后）；完成率达到100%%为已完成。"
         )
         % words,
-        _("序时进度按每月20日（数据截止日）占全年天数的比例计算。"),
+        _("序时进度按每月%(day)s日（数据截止日）占全年天数的比例计算。") % {"day": DATA_CUTOFF_DAY},
         _(
             "比率类指标不论月份，按当前比率与目标值的差距判定；节点任务按已达到的节点判定；"
             "较基数改善的指标未超过基数即为滞后。"
@@ -89,8 +90,8 @@ def rule_sentences(limits: Thresholds) -> list[str]:
 
 
 def time_progress(*, year: int, month: int) -> Decimal:
-    """Share of the year elapsed at the 20th of the month, in percent (data are taken as of the 20th)."""
-    day_of_year = date(year, month, 20).timetuple().tm_yday
+    """Share of the year elapsed at the month's data cutoff day (the 20th), in percent."""
+    day_of_year = date(year, month, DATA_CUTOFF_DAY).timetuple().tm_yday
     days = 366 if calendar.isleap(year) else 365
     return (Decimal(day_of_year) * HUNDRED / Decimal(days)).quantize(Decimal("0.1"))
 
@@ -225,6 +226,3 @@ def year_totals(
     if indicator_ids is not None:
         figures = figures.filter(indicator_id__in=indicator_ids)
     return dict(_aggregate(figures, keys=[MONTH, "indicator_id"]))
-
-
-FORWARDED_ONLY = [Submission.Status.FORWARDED]

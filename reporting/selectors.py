@@ -166,7 +166,7 @@ class EntryRow:
 
     @property
     def is_open(self) -> bool:
-        return self.status in (Submission.Status.DRAFT, Submission.Status.RETURNED)
+        return self.status in Submission.OPEN_STATUSES
 
     @property
     def version(self) -> int:

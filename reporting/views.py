@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import roles
-from accounts.models import READ_ALL_ROLES, Role
+from accounts.models import READ_ALL_ROLES, REVIEW_ROLES, Role
 from core.links import link
 from core.permissions import require
 from projects.models import Indicator
@@ -41,7 +41,7 @@ def home(request):
         if person is None:
             return redirect("reporting:dashboard")
         return redirect("reporting:dashboard_leader", key=person.pk)
-    if role in (Role.OFFICE, Role.STATISTICS):
+    if role in REVIEW_ROLES:
         return redirect("reporting:review_list")
     if role == Role.AUDITOR:
         return redirect("audit:list")

@@ -220,7 +220,8 @@ def override_errors(
     ):
         if value is not None and value < cutoff:
             errors.setdefault(field, []).append(
-                gettext("截止日不得早于数据截止日%(cutoff)s（当月20日）。") % {"cutoff": f"{cutoff:%Y-%m-%d}"}
+                gettext("截止日不得早于数据截止日%(cutoff)s（当月%(day)s日）。")
+                % {"cutoff": f"{cutoff:%Y-%m-%d}", "day": DATA_CUTOFF_DAY}
             )
     if errors:
         return errors

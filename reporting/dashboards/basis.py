@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext
 
 from projects.models import PlanYear
-from reporting.calendar.deadlines import MONTHS
+from reporting.calendar.deadlines import DATA_CUTOFF_DAY, MONTHS
 from reporting.counting import FORWARDED, REVIEWED_NOT_FORWARDED, counted_statuses
 from reporting.models import Submission
 from reporting.progress import (
@@ -86,7 +86,10 @@ class Basis:
             return gettext("本年度尚无审核通过的月度数据，暂无可统计的内容。")
         words = {"month": self.label}
         if self.forwarded:
-            return gettext("以下为%(month)s已报送的数据（统计截至当月20日）。") % words
+            return gettext("以下为%(month)s已报送的数据（统计截至当月%(day)s日）。") % {
+                **words,
+                "day": DATA_CUTOFF_DAY,
+            }
         has_reviewed = any(item.month == self.month and item.approved for item in self.months)
         if not has_reviewed:
             return gettext("%(month)s尚无审核通过的数据，各指标显示为未报送。") % words

@@ -5,7 +5,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext
 
 from projects.models import PlanYear
-from reporting.calendar.deadlines import MonthSchedule, ensure_reporting_months, year_schedule
+from reporting.calendar.deadlines import (
+    DATA_CUTOFF_DAY,
+    FORWARD_DAY,
+    SUBMIT_DAY,
+    MonthSchedule,
+    ensure_reporting_months,
+    year_schedule,
+)
 from reporting.calendar.workcalendar import weekday_name, year_coverage
 
 MOVED = "＊"
@@ -58,9 +65,10 @@ class Command(BaseCommand):
         self.stdout.write(gettext("%(year)s年度报送日历") % {"year": year})
         self.stdout.write(
             gettext(
-                "数据截至每月20日；牵头单位21日前报送；专班办公室、县统计局22日前核验上报。"
+                "数据截至每月%(cutoff)s日；牵头单位%(submit)s日前报送；专班办公室、县统计局%(forward)s日前核验上报。"
                 "截止日遇周末或法定节假日顺延至下一个工作日（调休上班日算工作日）。"
             )
+            % {"cutoff": DATA_CUTOFF_DAY, "submit": SUBMIT_DAY, "forward": FORWARD_DAY}
         )
         self.stdout.write(gettext("节假日来源：%(source)s") % {"source": coverage.source.label})
         for warning in dict.fromkeys(s.calendar_warning for s in schedules if s.calendar_warning):
