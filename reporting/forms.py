@@ -9,8 +9,6 @@ from reporting.workflow.data_entry import SheetEntry
 from reporting.workflow.errors import LockedError
 from reporting.workflow.validation import FigureInput
 
-MAX_TEXT = 2000
-
 
 def field_name(row_id: int, name: str, indicator_id: int | None = None) -> str:
     if indicator_id is None:
@@ -45,7 +43,7 @@ def read_sheet(sheet: list[EntryRow], data) -> list[SheetEntry]:
                 indicator=indicator,
                 raw_value=data.get(field_name(row_id, "value", indicator.pk), ""),
                 raw_stage=data.get(field_name(row_id, "stage", indicator.pk), ""),
-                explanation=data.get(field_name(row_id, "explanation", indicator.pk), "")[:300],
+                explanation=data.get(field_name(row_id, "explanation", indicator.pk), ""),
             )
             for indicator in row.indicators
         ]
@@ -55,8 +53,8 @@ def read_sheet(sheet: list[EntryRow], data) -> list[SheetEntry]:
                 expected_version=_version(data.get(field_name(row_id, "version"))),
                 inputs=inputs,
                 funds=data.get(field_name(row_id, "funds"), ""),
-                progress=data.get(field_name(row_id, "progress"), "")[:MAX_TEXT],
-                problems=data.get(field_name(row_id, "problems"), "")[:MAX_TEXT],
+                progress=data.get(field_name(row_id, "progress"), ""),
+                problems=data.get(field_name(row_id, "problems"), ""),
             )
         )
     return entries

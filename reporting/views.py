@@ -28,6 +28,7 @@ from reporting.selectors import (
     submission_totals,
 )
 from reporting.workflow import data_entry, errors, review
+from reporting.workflow.validation import FUNDS_KEY, PROBLEMS_KEY, PROGRESS_KEY
 
 
 @login_required
@@ -167,7 +168,9 @@ def _sheet_rows(sheet, data=None, results=None):
                 "progress": posted_or("progress", contribution.progress if contribution else ""),
                 "problems": posted_or("problems", contribution.problems if contribution else ""),
                 "version": row.version,
-                "funds_error": result.errors.get(0) if result else None,
+                "funds_error": result.errors.get(FUNDS_KEY) if result else None,
+                "progress_error": result.errors.get(PROGRESS_KEY) if result else None,
+                "problems_error": result.errors.get(PROBLEMS_KEY) if result else None,
                 "prefix": f"r{row_id}-",
             }
         )

@@ -98,6 +98,41 @@ def test_it_refuses_a_bad_input_with_its_message_and_writes_nothing(
     assert database_state() == before
 
 
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        pytest.param({"progress": "进" * 2001}, "不能超过2000字。", id="progress"),
+        pytest.param({"problems": "问" * 2001}, "不能超过2000字。", id="problems"),
+        pytest.param({"explanations": {EMPLOYMENT: "说" * 301}}, "说明不能超过300字。", id="explanation"),
+    ],
+)
+def test_it_refuses_text_over_its_limit_instead_of_cutting_it(
+    liaison, employment_row, march, fields, message
+):
+    before = database_state()
+
+    response = _post(liaison, employment_row, march, VALID, **fields)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in page
+    assert REFUSED in page
+    assert database_state() == before
+
+
+def test_it_keeps_text_of_exactly_the_limit_whole(liaison, employment_row, march):
+    response = _post(liaison, employment_row, march, VALID, progress="进" * 2000)
+
+    assert response.status_code == 302
+    assert contribution_of_renshe(employment_row, march).progress == "进" * 2000
+
+
+def contribution_of_renshe(row, month):
+    return Contribution.objects.get(
+        submission__task_row=row, submission__reporting_month=month, unit__name="县人社局"
+    )
+
+
 def test_it_writes_no_rows_at_all_when_a_first_save_is_refused(renshe_liaison, employment_row, march):
     response = _post(client_for(renshe_liaison), employment_row, march, {**VALID, EMPLOYMENT: "abc"})
 

@@ -22,8 +22,7 @@ from core.numbers import NotANumber, read_decimal
 from core.permissions import require
 from core.uploads import UploadRefused
 from projects.models import Indicator, TaskRow, Unit
-from reporting.forms import MAX_TEXT
-from reporting.imports.reader import EXPLANATION_LIMIT, Issue, UploadRow, read_upload
+from reporting.imports.reader import Issue, UploadRow, read_upload
 from reporting.imports.template import (
     EXPLANATION,
     FUNDS,
@@ -38,7 +37,7 @@ from reporting.imports.template import (
 from reporting.models import ReportingMonth
 from reporting.selectors import EntryRow, entry_sheet
 from reporting.workflow import data_entry, errors
-from reporting.workflow.validation import FigureInput, parse_number
+from reporting.workflow.validation import EXPLANATION_LIMIT, TEXT_LIMIT, FigureInput, parse_number, too_long
 
 # --- checking and saving -------------------------------------------------------------------------
 
@@ -157,10 +156,8 @@ class _RowCheck:
         old_value = figure.value if figure else None
         old_stage = figure.stage if figure else None
         explanation = line.text(EXPLANATION)
-        if len(explanation) > EXPLANATION_LIMIT:
-            self.issues.append(
-                Issue(_("说明不能超过%(limit)s字。") % {"limit": EXPLANATION_LIMIT}, line.row, EXPLANATION)
-            )
+        if error := too_long(explanation, EXPLANATION_LIMIT, what=_("说明")):
+            self.issues.append(Issue(error, line.row, EXPLANATION))
             explanation = explanation[:EXPLANATION_LIMIT]  # what the column holds, for the dry run
         if indicator.is_numeric:
             raw_value, raw_stage = line.text(VALUE), ""
@@ -218,8 +215,8 @@ class _RowCheck:
             )
         progress, problems = line.text(PROGRESS).strip(), line.text(PROBLEMS).strip()
         for column, text in ((PROGRESS, progress), (PROBLEMS, problems)):
-            if len(text) > MAX_TEXT:
-                self.issues.append(Issue(_("不能超过%(limit)s字。") % {"limit": MAX_TEXT}, line.row, column))
+            if error := too_long(text, TEXT_LIMIT):
+                self.issues.append(Issue(error, line.row, column))
         self._changed(line, _("进展情况"), old_progress, progress)
         self._changed(line, _("存在问题"), old_problems, problems)
         return funds, progress, problems

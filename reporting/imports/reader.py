@@ -127,7 +127,6 @@ def _id(value) -> int | None | str:
     return "bad"
 
 
-EXPLANATION_LIMIT = 300  # Figure.explanation
 NUMERIC_COLUMNS = (VALUE, FUNDS)
 TEXT_COLUMNS = (STAGE, EXPLANATION, PROGRESS, PROBLEMS)
 

@@ -20,7 +20,16 @@ from projects import participation
 from reporting.models import Contribution, Figure, ReportingMonth, Submission
 from reporting.selectors import previous_month_values
 from reporting.workflow.errors import LOCKED_MESSAGE, ConflictError, LockedError
-from reporting.workflow.validation import FigureInput, ValidationResult, validate_figures
+from reporting.workflow.validation import (
+    FUNDS_KEY,
+    PROBLEMS_KEY,
+    PROGRESS_KEY,
+    TEXT_LIMIT,
+    FigureInput,
+    ValidationResult,
+    too_long,
+    validate_figures,
+)
 
 
 def open_submission(*, reporting_month: ReportingMonth, task_row) -> Submission:
@@ -209,10 +218,13 @@ def save_month_sheet(*, user, unit, reporting_month: ReportingMonth, entries: li
         result = validate_figures(entry.inputs, previous_values=previous)
         funds, funds_error = _parse_funds(entry.funds)
         if funds_error:
-            result.errors[0] = funds_error
+            result.errors[FUNDS_KEY] = funds_error
         results[entry.task_row.pk] = result
         contribution = contributions.get(entry.task_row.pk)
         progress, problems = entry.progress.strip(), entry.problems.strip()
+        for key, text in ((PROGRESS_KEY, progress), (PROBLEMS_KEY, problems)):
+            if error := too_long(text, TEXT_LIMIT):
+                result.errors[key] = error
         if result.ok and _differs(contribution, result, funds, progress, problems):
             changes.append(_Change(entry, result, contribution, funds, progress, problems))
     if changes and all(result.ok for result in results.values()):

@@ -34,6 +34,21 @@ class CleanFigure:
     explanation: str
 
 
+# How long the free text of a row may be. Longer text is refused with a message, never cut short:
+# the form, the import and the services all ask these.
+EXPLANATION_LIMIT = 300  # 说明 of a figure (Figure.explanation)
+TEXT_LIMIT = 2000  # 进展情况 and 存在问题 of a row
+# Keys of ValidationResult.errors that are not an indicator's id: the row's own fields.
+FUNDS_KEY, PROGRESS_KEY, PROBLEMS_KEY = 0, -1, -2
+
+
+def too_long(text: str, limit: int, *, what: str = "") -> str | None:
+    """The message for text over `limit` characters (naming `what` if given), else None."""
+    if len(text) <= limit:
+        return None
+    return _("%(what)s不能超过%(limit)s字。") % {"what": what, "limit": limit}
+
+
 @dataclass
 class ValidationResult:
     figures: list[CleanFigure] = field(default_factory=list)
@@ -86,6 +101,9 @@ def validate_figures(inputs: list[FigureInput], *, previous_values: dict[int, De
     for item in inputs:
         indicator = item.indicator
         explanation = (item.explanation or "").strip()
+        if error := too_long(explanation, EXPLANATION_LIMIT, what=_("说明")):
+            result.errors[indicator.pk] = error
+            continue
         if indicator.kind == Indicator.Kind.MILESTONE:
             stage, error = parse_stage(item.raw_stage)
             if error:
