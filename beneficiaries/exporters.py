@@ -30,6 +30,7 @@ from core.xlsx import (
     Column,
     SheetSpec,
     StreamingExporter,
+    landscape_a4_fit_width,
     neutralise,
     number_format_for,
 )
@@ -121,11 +122,7 @@ class GrassrootsTableExporter(BaseExporter):
         sheet.row_dimensions[2].height = 32
         sheet.freeze_panes = "C4"
         sheet.print_title_rows = "1:3"
-        sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        landscape_a4_fit_width(sheet)
         return workbook
 
     @staticmethod

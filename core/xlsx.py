@@ -174,6 +174,15 @@ def as_fraction(percent: Decimal | None) -> Decimal | None:
     return None if percent is None else percent / 100
 
 
+def landscape_a4_fit_width(sheet: Worksheet) -> None:
+    """A4 landscape, every column on the page width, the rows running on over as many pages as needed."""
+    sheet.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
 class _SheetWriter:
     def __init__(self, workbook: Workbook, spec: SheetSpec):
         self.spec = spec
@@ -188,11 +197,7 @@ class _SheetWriter:
             sheet.column_dimensions[get_column_letter(column)].width = item.width
         sheet.freeze_panes = f"A{header_row + 1}"
         sheet.print_title_rows = f"{header_row}:{header_row}"
-        sheet.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
-        sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        landscape_a4_fit_width(sheet)
         for index, line in enumerate(spec.heading):
             sheet.append([self._styled(line, font=TITLE_FONT if index == 0 else None)])
         sheet.append([self._header(str(item.header)) for item in spec.columns])

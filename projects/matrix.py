@@ -15,7 +15,16 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
-from core.xlsx import BORDER, CENTRED, FONT_NAME, LEFT, BaseExporter, neutralise, prepared_style
+from core.xlsx import (
+    BORDER,
+    CENTRED,
+    FONT_NAME,
+    LEFT,
+    BaseExporter,
+    landscape_a4_fit_width,
+    neutralise,
+    prepared_style,
+)
 from projects.models import PlanYear, ResponsiblePerson, TaskRow, TaskRowParty
 
 # 序号, tier, project, sub-item, units, 责任人, 牵头领导 — widths in Excel character units.
@@ -383,12 +392,7 @@ class ResponsibilityMatrixExporter(BaseExporter):
     def _set_up_page(self, sheet: Worksheet, *, last_row: int) -> None:
         for column, width in enumerate(COLUMN_WIDTHS, start=1):
             sheet.column_dimensions[get_column_letter(column)].width = width
-        sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        # Fit every column on the page width; let the rows run on to as many pages as needed.
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        landscape_a4_fit_width(sheet)
         sheet.print_title_rows = "1:2"
         sheet.print_area = f"A1:{get_column_letter(len(COLUMN_WIDTHS))}{max(last_row, 2)}"
         sheet.print_options.horizontalCentered = True

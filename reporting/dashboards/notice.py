@@ -7,7 +7,7 @@ from openpyxl.cell.rich_text import CellRichText
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from core.xlsx import BaseExporter, neutralise
+from core.xlsx import BaseExporter, landscape_a4_fit_width, neutralise
 from reporting.dashboards.board import Board
 from reporting.dashboards.lines import IndicatorLine
 
@@ -93,11 +93,7 @@ class NoticeListExporter(BaseExporter):
         sheet.row_dimensions[1].height = 30
         sheet.freeze_panes = f"A{FIRST_DATA_ROW}"
         sheet.print_title_rows = "1:2"
-        sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        landscape_a4_fit_width(sheet)
         return workbook
 
     @staticmethod
