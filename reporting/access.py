@@ -7,14 +7,7 @@
 - 县统计局 (statistics): sees everything; verifies approved submissions, or returns them.
 - 领导 (leader): reads everything, changes nothing.
 
-The three administrators (三员分立), none of whom reads or changes figures:
-- 系统管理员 (sysadmin): creates accounts, resets passwords, deactivates and unlocks them;
-  cannot grant roles or permissions, cannot read the audit log.
-- 安全管理员 (security): grants roles (Membership), groups and permissions; cannot create
-  accounts or reset passwords, cannot read the audit log, cannot change their own grants.
-- 审计管理员 (auditor): reads and exports the audit log, nothing else.
-The superuser made at installation (createsuperuser) may create accounts and grant roles,
-to set up the three administrators; it is then deactivated (README). It does not read the log.
+The three administrators (三员分立) read and change no figures; what they may do is `accounts.roles`.
 """
 
 from django.db.models import QuerySet

@@ -15,6 +15,14 @@ from tests.database import Session, load_bundled_plan, session_plan
 BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
 
 
+def pytest_configure(config):
+    # The role, plan-row and month fixtures of tests/roles.py and the beneficiary-list fixtures of
+    # tests/beneficiaries.py, registered once for every test module: a module imports only the
+    # helpers it calls, never a fixture.
+    config.pluginmanager.import_plugin("tests.roles")
+    config.pluginmanager.import_plugin("tests.beneficiaries")
+
+
 def is_transactional(item: pytest.Item) -> bool:
     """Whether pytest-django runs this test in committed transactions, flushing the database after."""
     marker = item.get_closest_marker("django_db")

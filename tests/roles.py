@@ -1,10 +1,9 @@
 """Users in every role of the monthly workflow, the plan rows they work on, and small helpers.
 
-Test modules import the fixtures they use (ruff forbids star imports). Each fixture is defined
-as `<name>_fixture` and registered under `<name>`, so a test's argument does not shadow the
-import: `from tests.roles import office_user_fixture  # noqa: F401` brings the `office_user`
-fixture. Accounts are set up the way `demo.services.create_demo_accounts` sets them up: one
-Membership per user.
+The fixtures are registered once for every test module (tests/conftest.py loads this module as
+a plugin); a module imports only the helpers it calls. Each fixture is defined as `<name>_fixture`
+and registered under `<name>`. Accounts are set up the way `demo.services.create_demo_accounts`
+sets them up: one Membership per user.
 """
 
 from datetime import datetime, time

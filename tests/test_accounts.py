@@ -30,16 +30,7 @@ from accounts.passwords import DEMO_PASSWORD
 from accounts.services import SESSION_LOGIN_AT
 from audit.models import AuditEvent
 from demo.services import DEMO_ACCOUNTS, create_demo_accounts
-from tests.roles import (  # noqa: F401 - fixtures
-    auditor_user_fixture,
-    client_for,
-    make_member,
-    office_user_fixture,
-    renshe_liaison_fixture,
-    security_user_fixture,
-    superuser_fixture,
-    sysadmin_user_fixture,
-)
+from tests.roles import client_for, make_member
 
 pytestmark = pytest.mark.django_db
 

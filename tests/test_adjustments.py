@@ -14,15 +14,7 @@ from evaluation import adjustments
 from evaluation.adjustments import AdjustmentError, ProposedLine
 from projects import targets
 from projects.models import Indicator, TargetAdjustment, Unit
-from tests.roles import (  # noqa: F401 - fixtures
-    client_for,
-    leader_user_fixture,
-    make_member,
-    minzheng_liaison_fixture,
-    office_user_fixture,
-    renshe_liaison_fixture,
-    statistics_user_fixture,
-)
+from tests.roles import client_for, make_member
 
 pytestmark = pytest.mark.django_db
 

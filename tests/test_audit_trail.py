@@ -17,31 +17,19 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import record
-from beneficiaries.testing import (  # noqa: F401 - fixtures
-    elderly_indicator_fixture,
-    elderly_row_fixture,
-    form_data,
-    grant,
-    id_number_for,
-)
 from projects.models import Indicator, Person
 from reporting.models import Figure, ReviewEvent, Submission
 from reporting.workflow import review
-from tests.roles import (  # noqa: F401 - fixtures
+from tests.beneficiaries import form_data, grant, id_number_for
+from tests.roles import (
     EMPLOYMENT,
     client_for,
     database_state,
-    employment_row_fixture,
     entry_data,
     entry_url,
     fill_employment,
     indicator,
-    march_fixture,
-    office_user_fixture,
-    renshe_liaison_fixture,
-    statistics_user_fixture,
     submission_in,
-    township_liaison_fixture,
 )
 
 pytestmark = pytest.mark.django_db

@@ -14,13 +14,7 @@ from django.db import connection
 from core import data_version
 from ops.backup import BackupError, Database, contents, create_backup, read_contents, restore_backup
 from reporting.models import Figure
-from tests.roles import (  # noqa: F401 - fixtures
-    employment_row_fixture,
-    fill_employment,
-    march_fixture,
-    renshe_liaison_fixture,
-    township_liaison_fixture,
-)
+from tests.roles import fill_employment
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,30 +8,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from audit.services import record
-from beneficiaries.testing import (  # noqa: F401 - fixtures
-    add_person,
-    elderly_indicator_fixture,
-    elderly_row_fixture,
-    id_number_for,
-)
 from demo.services import _office_group
 from reporting.models import Submission
-from tests.roles import (  # noqa: F401 - fixtures
-    EMPLOYMENT,
-    auditor_user_fixture,
-    client_for,
-    employment_row_fixture,
-    entry_data,
-    entry_url,
-    fill_employment,
-    leader_user_fixture,
-    march_fixture,
-    office_user_fixture,
-    renshe_liaison_fixture,
-    statistics_user_fixture,
-    submission_in,
-    township_liaison_fixture,
-)
+from tests.beneficiaries import add_person, id_number_for
+from tests.roles import EMPLOYMENT, client_for, entry_data, entry_url, fill_employment, submission_in
 
 pytestmark = pytest.mark.django_db
 

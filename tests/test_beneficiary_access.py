@@ -5,27 +5,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from beneficiaries.models import Beneficiary
-from beneficiaries.testing import (  # noqa: F401 - fixtures
-    add_person,
-    elderly_indicator_fixture,
-    elderly_row_fixture,
-    form_data,
-    grant,
-    id_number_for,
-)
-from tests.roles import (  # noqa: F401 - fixtures
-    ROLE_FIXTURES,
-    client_for,
-    leader_user_fixture,
-    minzheng_liaison_fixture,
-    no_role_user_fixture,
-    office_user_fixture,
-    renshe_liaison_fixture,
-    statistics_user_fixture,
-    superuser_fixture,
-    sysadmin_user_fixture,
-    township_liaison_fixture,
-)
+from tests.beneficiaries import add_person, form_data, grant, id_number_for
+from tests.roles import ROLE_FIXTURES, client_for
 
 pytestmark = pytest.mark.django_db
 

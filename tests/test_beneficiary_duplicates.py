@@ -6,22 +6,8 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from beneficiaries.models import DoubleCountingPair
 from beneficiaries.selectors import duplicate_places, people_list
-from beneficiaries.testing import (  # noqa: F401 - fixtures
-    add_person,
-    disabled_indicator_fixture,
-    elderly_indicator_fixture,
-    elderly_row_fixture,
-    form_data,
-    id_number_for,
-    township,
-)
-from tests.roles import (  # noqa: F401 - fixtures
-    client_for,
-    leader_user_fixture,
-    minzheng_liaison_fixture,
-    office_user_fixture,
-    township_liaison_fixture,
-)
+from tests.beneficiaries import add_person, form_data, id_number_for, township
+from tests.roles import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -5,14 +5,8 @@ from django.urls import reverse
 
 from beneficiaries.id_numbers import mask_id_number
 from beneficiaries.models import Beneficiary
-from beneficiaries.testing import (  # noqa: F401 - fixtures
-    add_person,
-    elderly_indicator_fixture,
-    elderly_row_fixture,
-    form_data,
-    id_number_for,
-)
-from tests.roles import client_for, office_user_fixture, township_liaison_fixture  # noqa: F401 - fixtures
+from tests.beneficiaries import add_person, form_data, id_number_for
+from tests.roles import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -6,22 +6,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from beneficiaries.testing import (  # noqa: F401 - fixtures
-    ELDERLY,
-    add_person,
-    elderly_indicator_fixture,
-    elderly_row_fixture,
-    id_number_for,
-)
-from tests.roles import (  # noqa: F401 - fixtures
-    client_for,
-    february_fixture,
-    leader_user_fixture,
-    minzheng_liaison_fixture,
-    office_user_fixture,
-    save_figures,
-    township_liaison_fixture,
-)
+from tests.beneficiaries import ELDERLY, add_person, id_number_for
+from tests.roles import client_for, save_figures
 
 pytestmark = pytest.mark.django_db
 

@@ -9,14 +9,8 @@ from openpyxl import load_workbook
 
 from audit.models import AuditEvent
 from beneficiaries.models import Beneficiary, ImportBatch
-from beneficiaries.testing import (  # noqa: F401 - fixtures
-    add_person,
-    elderly_indicator_fixture,
-    elderly_row_fixture,
-    id_number_for,
-    workbook_bytes,
-)
-from tests.roles import client_for, downloaded, township_liaison_fixture  # noqa: F401 - fixtures
+from tests.beneficiaries import add_person, id_number_for, workbook_bytes
+from tests.roles import client_for, downloaded
 
 pytestmark = pytest.mark.django_db
 

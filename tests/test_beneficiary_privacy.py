@@ -9,23 +9,8 @@ from openpyxl import load_workbook
 
 from audit.models import AuditEvent
 from beneficiaries.models import ImportBatch
-from beneficiaries.testing import (  # noqa: F401 - fixtures
-    add_person,
-    elderly_indicator_fixture,
-    elderly_row_fixture,
-    form_data,
-    grant,
-    id_number_for,
-    workbook_bytes,
-)
-from tests.roles import (  # noqa: F401 - fixtures
-    client_for,
-    downloaded,
-    minzheng_liaison_fixture,
-    office_user_fixture,
-    superuser_fixture,
-    township_liaison_fixture,
-)
+from tests.beneficiaries import add_person, form_data, grant, id_number_for, workbook_bytes
+from tests.roles import client_for, downloaded
 
 pytestmark = pytest.mark.django_db
 

@@ -6,25 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from beneficiaries.models import DoubleCountingPair
-from beneficiaries.testing import (  # noqa: F401 - fixtures
-    ELDERLY,
-    add_person,
-    disabled_indicator_fixture,
-    elderly_indicator_fixture,
-    elderly_row_fixture,
-    grant,
-    id_number_for,
-    township,
-)
-from tests.roles import (  # noqa: F401 - fixtures
-    client_for,
-    february_fixture,
-    leader_user_fixture,
-    minzheng_liaison_fixture,
-    office_user_fixture,
-    save_figures,
-    township_liaison_fixture,
-)
+from tests.beneficiaries import ELDERLY, add_person, grant, id_number_for, township
+from tests.roles import client_for, save_figures
 
 pytestmark = pytest.mark.django_db
 

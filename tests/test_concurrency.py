@@ -13,19 +13,7 @@ from django.db import connection
 from reporting.models import Figure, Submission
 from reporting.workflow import data_entry, errors, review
 from reporting.workflow.validation import FigureInput
-from tests.roles import (  # noqa: F401 - fixtures
-    EMPLOYMENT,
-    employment_row_fixture,
-    fill_employment,
-    indicator,
-    make_member,
-    march_fixture,
-    office_user_fixture,
-    renshe_liaison_fixture,
-    statistics_user_fixture,
-    submission_in,
-    township_liaison_fixture,
-)
+from tests.roles import EMPLOYMENT, fill_employment, indicator, make_member, submission_in
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL only"),

@@ -13,15 +13,7 @@ from django.db import connection
 from reporting.models import Figure, Submission
 from reporting.workflow import data_entry
 from reporting.workflow.validation import FigureInput
-from tests.roles import (  # noqa: F401 - fixtures
-    EMPLOYMENT,
-    employment_row_fixture,
-    fill_employment,
-    indicator,
-    march_fixture,
-    renshe_liaison_fixture,
-    township_liaison_fixture,
-)
+from tests.roles import EMPLOYMENT, fill_employment, indicator
 from tests.test_concurrency import HOLD_SECONDS, race
 
 pytestmark = [

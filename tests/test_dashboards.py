@@ -20,20 +20,7 @@ from reporting.models import Contribution, Figure, ReviewEvent, StatusRule, Subm
 from reporting.progress import Status
 from reporting.workflow import data_entry, review
 from reporting.workflow.validation import FigureInput
-from tests.roles import (  # noqa: F401 - fixtures
-    ROLE_FIXTURES,
-    client_for,
-    database_state,
-    downloaded,
-    leader_user_fixture,
-    minzheng_liaison_fixture,
-    no_role_user_fixture,
-    office_user_fixture,
-    renshe_liaison_fixture,
-    statistics_user_fixture,
-    sysadmin_user_fixture,
-    township_liaison_fixture,
-)
+from tests.roles import ROLE_FIXTURES, client_for, database_state, downloaded
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from reporting.models import Figure
 from reporting.selectors import entry_sheet
 from reporting.workflow import data_entry
 from reporting.workflow.validation import FigureInput
-from tests.roles import make_member, march_fixture  # noqa: F401 - fixtures
+from tests.roles import make_member
 
 pytestmark = pytest.mark.django_db
 

@@ -4,22 +4,18 @@ import pytest
 
 from reporting.models import Contribution, Figure, Submission
 from reporting.workflow.validation import FigureInput, validate_figures
-from tests.roles import (  # noqa: F401 - fixtures
+from tests.roles import (
     EMPLOYMENT,
     STARTUP_TRAINING,
     TRAINING,
     client_for,
     contribution_of,
     database_state,
-    employment_row_fixture,
     entry_data,
     entry_url,
-    february_fixture,
     fill_employment,
     indicator,
-    march_fixture,
     provincial_row,
-    renshe_liaison_fixture,
 )
 
 pytestmark = pytest.mark.django_db

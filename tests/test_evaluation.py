@@ -17,19 +17,7 @@ from evaluation.services import EvaluationError, FigureText
 from projects.models import Indicator, TaskRow
 from reporting.models import Submission
 from reporting.workflow import review
-from tests.roles import (  # noqa: F401 - fixtures
-    EMPLOYMENT,
-    STARTUP_TRAINING,
-    TRAINING,
-    client_for,
-    employment_row_fixture,
-    fill_employment,
-    make_member,
-    march_fixture,
-    office_user_fixture,
-    renshe_liaison_fixture,
-    statistics_user_fixture,
-)
+from tests.roles import EMPLOYMENT, STARTUP_TRAINING, TRAINING, client_for, fill_employment, make_member
 
 pytestmark = pytest.mark.django_db
 

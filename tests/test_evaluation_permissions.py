@@ -8,16 +8,7 @@ from evaluation import services
 from evaluation.models import Certification, Evidence, PublicNotice, ScoreWeights, SelfEvaluation
 from evaluation.services import FigureText
 from projects.models import Unit
-from tests.roles import (  # noqa: F401 - fixtures
-    EMPLOYMENT,
-    client_for,
-    employment_row_fixture,
-    leader_user_fixture,
-    minzheng_liaison_fixture,
-    office_user_fixture,
-    renshe_liaison_fixture,
-    statistics_user_fixture,
-)
+from tests.roles import EMPLOYMENT, client_for
 
 pytestmark = pytest.mark.django_db
 

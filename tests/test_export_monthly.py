@@ -30,27 +30,17 @@ from reporting.exports.monthly import MonthlyFilter
 from reporting.models import Contribution, Figure, Submission
 from reporting.workflow import data_entry, review
 from reporting.workflow.validation import FigureInput
-from tests.roles import (  # noqa: F401 - fixtures
+from tests.roles import (
     EMPLOYMENT,
     ROLE_FIXTURES,
     TRAINING,
     client_for,
     deadline_moment,
-    employment_row_fixture,
     fill_employment,
     indicator,
-    leader_user_fixture,
     make_member,
-    march_fixture,
-    minzheng_liaison_fixture,
-    no_role_user_fixture,
-    office_user_fixture,
     provincial_row,
-    renshe_liaison_fixture,
     save_figures,
-    statistics_user_fixture,
-    sysadmin_user_fixture,
-    township_liaison_fixture,
 )
 
 pytestmark = pytest.mark.django_db

@@ -7,12 +7,6 @@ from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import reverse
 
-from tests.roles import (  # noqa: F401 - fixtures
-    leader_user_fixture,
-    march_fixture,
-    renshe_liaison_fixture,
-)
-
 pytestmark = pytest.mark.django_db
 
 MESSAGE = "数据库暂时无法连接"

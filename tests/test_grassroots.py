@@ -8,18 +8,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from beneficiaries.selectors import grassroots_table
-from beneficiaries.testing import ELDERLY, elderly_indicator_fixture, elderly_row_fixture  # noqa: F401
 from reporting.models import Submission
-from tests.roles import (  # noqa: F401 - fixtures
-    client_for,
-    downloaded,
-    february_fixture,
-    leader_user_fixture,
-    minzheng_liaison_fixture,
-    renshe_liaison_fixture,
-    save_figures,
-    township_liaison_fixture,
-)
+from tests.beneficiaries import ELDERLY
+from tests.roles import client_for, downloaded, save_figures
 
 pytestmark = pytest.mark.django_db
 

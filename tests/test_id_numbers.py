@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from beneficiaries.id_numbers import id_number_hash, is_male, mask_id_number, mask_phone, validate_id_number
-from beneficiaries.testing import check_for, id_number_ending_in_x, id_number_for
+from tests.beneficiaries import check_for, id_number_ending_in_x, id_number_for
 
 
 @pytest.mark.parametrize("sequence", [1, 2, 37, 123, 998])

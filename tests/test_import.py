@@ -29,7 +29,7 @@ from reporting.imports.template import (
 )
 from reporting.models import Figure, Submission
 from reporting.workflow import review
-from tests.roles import (  # noqa: F401 - fixtures
+from tests.roles import (
     EMPLOYMENT,
     ROLE_FIXTURES,
     STARTUP_TRAINING,
@@ -37,22 +37,12 @@ from tests.roles import (  # noqa: F401 - fixtures
     client_for,
     database_state,
     deadline_moment,
-    employment_row_fixture,
     fill_employment,
     indicator,
-    leader_user_fixture,
     make_member,
-    march_fixture,
-    minzheng_liaison_fixture,
-    no_role_user_fixture,
-    office_user_fixture,
     provincial_row,
-    renshe_liaison_fixture,
     save_figures,
-    statistics_user_fixture,
     submission_in,
-    sysadmin_user_fixture,
-    township_liaison_fixture,
 )
 
 pytestmark = pytest.mark.django_db

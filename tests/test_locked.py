@@ -22,21 +22,15 @@ from reporting.imports.template import FIRST_DATA_ROW, INDICATOR_ID, VALUE
 from reporting.models import Contribution, Figure, ReviewEvent, Submission
 from reporting.workflow import data_entry, errors, review
 from reporting.workflow.validation import FigureInput
-from tests.roles import (  # noqa: F401 - fixtures
+from tests.roles import (
     EMPLOYMENT,
     client_for,
     database_state,
-    employment_row_fixture,
     entry_data,
     entry_url,
     fill_employment,
     indicator,
-    march_fixture,
-    office_user_fixture,
-    renshe_liaison_fixture,
-    statistics_user_fixture,
     submission_in,
-    superuser_fixture,
 )
 
 pytestmark = pytest.mark.django_db

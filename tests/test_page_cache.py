@@ -15,7 +15,7 @@ from core import data_version
 from projects.models import Unit
 from reporting.dashboards import page_cache
 from reporting.models import Figure
-from tests.roles import client_for, leader_user_fixture, office_user_fixture  # noqa: F401 - fixtures
+from tests.roles import client_for
 from tests.test_dashboards import EMPLOYMENT, item, put
 
 pytestmark = pytest.mark.django_db

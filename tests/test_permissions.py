@@ -5,27 +5,17 @@ from django.conf import settings
 from django.urls import reverse
 
 from reporting.models import Contribution, Figure, ReviewEvent, Submission
-from tests.roles import (  # noqa: F401 - fixtures
+from tests.roles import (
     EMPLOYMENT,
     ROLE_FIXTURES,
     client_for,
     database_state,
-    employment_row_fixture,
     entry_data,
     entry_url,
     fill_employment,
     indicator,
-    leader_user_fixture,
-    march_fixture,
-    minzheng_liaison_fixture,
-    no_role_user_fixture,
-    office_user_fixture,
     provincial_row,
-    renshe_liaison_fixture,
-    statistics_user_fixture,
     submission_in,
-    sysadmin_user_fixture,
-    township_liaison_fixture,
 )
 
 pytestmark = pytest.mark.django_db

@@ -12,16 +12,7 @@ from evaluation import services
 from evaluation.models import PublicNotice
 from evaluation.services import FigureText
 from projects.models import Person
-from tests.roles import (  # noqa: F401 - fixtures
-    EMPLOYMENT,
-    STARTUP_TRAINING,
-    TRAINING,
-    client_for,
-    employment_row_fixture,
-    office_user_fixture,
-    renshe_liaison_fixture,
-    statistics_user_fixture,
-)
+from tests.roles import EMPLOYMENT, STARTUP_TRAINING, TRAINING, client_for
 
 pytestmark = pytest.mark.django_db
 

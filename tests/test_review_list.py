@@ -7,15 +7,7 @@ from projects.models import TaskRow
 from reporting.models import Submission
 from reporting.selectors import late_and_missing, review_queue
 from reporting.workflow import review
-from tests.roles import (  # noqa: F401 - fixtures
-    client_for,
-    deadline_moment,
-    employment_row_fixture,
-    fill_employment,
-    march_fixture,
-    office_user_fixture,
-    renshe_liaison_fixture,
-)
+from tests.roles import client_for, deadline_moment, fill_employment
 
 pytestmark = pytest.mark.django_db
 

@@ -19,14 +19,7 @@ from evaluation.services import EvaluationError, FigureText
 from projects.models import Indicator, TaskRow, Unit
 from reporting.calendar.deadlines import ensure_reporting_months
 from reporting.models import ReviewEvent, Submission
-from tests.roles import (  # noqa: F401 - fixtures
-    client_for,
-    downloaded,
-    leader_user_fixture,
-    make_member,
-    office_user_fixture,
-    statistics_user_fixture,
-)
+from tests.roles import client_for, downloaded, make_member
 
 pytestmark = pytest.mark.django_db
 

@@ -15,25 +15,7 @@ from accounts.models import Membership, Role
 from audit.models import AuditEvent
 from audit.services import record
 from reporting.models import Figure
-from tests.roles import (  # noqa: F401 - fixtures
-    ROLE_FIXTURES,
-    auditor_user_fixture,
-    client_for,
-    employment_row_fixture,
-    fill_employment,
-    leader_user_fixture,
-    make_member,
-    march_fixture,
-    minzheng_liaison_fixture,
-    no_role_user_fixture,
-    office_user_fixture,
-    renshe_liaison_fixture,
-    security_user_fixture,
-    statistics_user_fixture,
-    superuser_fixture,
-    sysadmin_user_fixture,
-    township_liaison_fixture,
-)
+from tests.roles import ROLE_FIXTURES, client_for, fill_employment
 
 pytestmark = pytest.mark.django_db
 

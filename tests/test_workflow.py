@@ -17,7 +17,7 @@ from reporting.models import Contribution, Figure, ReviewEvent, Submission
 from reporting.selectors import changes_since_last_review, returned_count, review_queue, submission_totals
 from reporting.workflow import data_entry, errors, review
 from reporting.workflow.validation import FigureInput
-from tests.roles import (  # noqa: F401 - fixtures
+from tests.roles import (
     EMPLOYMENT,
     STARTUP_TRAINING,
     TRAINING,
@@ -25,20 +25,13 @@ from tests.roles import (  # noqa: F401 - fixtures
     contribution_of,
     database_state,
     deadline_moment,
-    employment_row_fixture,
     entry_data,
     entry_url,
     fill_employment,
     indicator,
-    march_fixture,
-    minzheng_liaison_fixture,
-    office_user_fixture,
     provincial_row,
-    renshe_liaison_fixture,
     save_figures,
-    statistics_user_fixture,
     submission_in,
-    township_liaison_fixture,
 )
 
 pytestmark = pytest.mark.django_db

@@ -116,7 +116,7 @@ def workbook_bytes(rows: list[list], headers: list[str] | None = None) -> bytes:
     return buffer.getvalue()
 
 
-# --- pytest fixtures: `from beneficiaries.testing import elderly_row_fixture` brings `elderly_row` ---------
+# --- pytest fixtures, registered for every module by tests/conftest.py ----------------------------
 
 ELDERLY = "困难老年人居家适老化改造"
 DISABLED = "困难残疾人家庭无障碍改造"
