@@ -336,7 +336,10 @@ def test_it_ignores_a_deactivated_account(demo_password_user, settings):
     settings.DEBUG = False
     demo_password_user.is_active = False
     demo_password_user.save()
-    refuse_unsafe_start()
+
+    refuse_unsafe_start()  # does not raise: the account cannot log in
+
+    assert check_demo_passwords(databases=["default"]) == []
 
 
 def test_the_wsgi_entry_runs_the_startup_check(monkeypatch):

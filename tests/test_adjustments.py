@@ -63,6 +63,14 @@ def file(user, plan_year, lines, *, now, effective_month=10):
     )
 
 
+def filed_lines(adjustment) -> list[tuple[str, Decimal]]:
+    """The indicators and new targets a request holds, in the order filed."""
+    return [
+        (line.indicator.name, line.new_target)
+        for line in adjustment.lines.select_related("indicator").order_by("pk")
+    ]
+
+
 def approve(adjustment, office, *, decided_on=date(2023, 9, 25), number="隆政函〔2023〕45号"):
     adjustments.review_adjustment(user=office, adjustment_id=adjustment.pk, passed=True, opinion="同意报批。")
     return adjustments.record_decision(
@@ -88,9 +96,17 @@ def test_it_accepts_a_request_filed_before_the_deadline(plan_2023, zhujian_liais
 def test_it_accepts_a_request_filed_late_on_the_deadline_day(plan_2023, zhujian_liaison):
     assert plan_2023.adjustment_deadline == date(2023, 9, 15)
 
-    adjustment = file(zhujian_liaison, plan_2023, sewer_swap(plan_2023), now=at(date(2023, 9, 15), 23, 59))
+    filed_at = at(date(2023, 9, 15), 23, 59)
 
-    assert adjustment.pk is not None
+    adjustment = file(zhujian_liaison, plan_2023, sewer_swap(plan_2023), now=filed_at)
+
+    stored = TargetAdjustment.objects.get(pk=adjustment.pk)
+    assert (stored.status, stored.filed_at, stored.filed_by) == (
+        TargetAdjustment.Status.SUBMITTED,
+        filed_at,
+        zhujian_liaison,
+    )
+    assert filed_lines(stored) == [(SEWER_RENEWAL, Decimal("2.1")), (SEWER_NEW, Decimal(15))]
 
 
 def test_it_refuses_a_request_filed_after_the_deadline_with_a_clear_message(plan_2023, zhujian_liaison):
@@ -106,7 +122,9 @@ def test_it_follows_the_deadline_the_office_set_for_the_year(plan_2023, zhujian_
 
     adjustment = file(zhujian_liaison, plan_2023, sewer_swap(plan_2023), now=at(date(2023, 9, 20)))
 
-    assert adjustment.pk is not None
+    stored = TargetAdjustment.objects.get(pk=adjustment.pk)
+    assert (stored.status, stored.filed_at) == (TargetAdjustment.Status.SUBMITTED, at(date(2023, 9, 20)))
+    assert filed_lines(stored) == [(SEWER_RENEWAL, Decimal("2.1")), (SEWER_NEW, Decimal(15))]
 
 
 def test_it_tells_the_liaison_on_the_page_that_filing_has_closed(plan_2023, zhujian_liaison):

@@ -178,7 +178,10 @@ def test_a_connection_outside_the_configured_ones_can_write():
     elsewhere = connection.copy("__elsewhere__")
     try:
         with elsewhere.cursor() as cursor:
-            cursor.execute("CREATE TEMPORARY TABLE scratch (id integer)")
+            cursor.execute("CREATE TEMPORARY TABLE scratch (id integer)")  # no refusal from the write guard
+            cursor.execute("INSERT INTO scratch (id) VALUES (1)")
+            cursor.execute("SELECT id FROM scratch")
+            assert cursor.fetchall() == [(1,)]
     finally:
         elsewhere.close()
 

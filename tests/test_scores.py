@@ -5,7 +5,9 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -242,7 +244,21 @@ def test_it_shows_the_evaluation_records_read_only_in_the_admin(
     plan_2023, worked_case, django_user_model, model
 ):
     admin = django_user_model.objects.create_superuser("root", password="x")
+    client = client_for(admin)
+    add_url = reverse(f"admin:evaluation_{model}_add")
 
-    response = client_for(admin).get(reverse(f"admin:evaluation_{model}_changelist"))
+    listing = client.get(reverse(f"admin:evaluation_{model}_changelist"))
 
-    assert response.status_code == 200
+    assert listing.status_code == 200
+    assert add_url not in listing.content.decode()  # no "add" button
+    assert client.get(add_url).status_code == 403
+    record = apps.get_model("evaluation", model).objects.order_by("pk").first()
+    if record is not None:  # what the worked case created: shown, but neither changed nor deleted
+        before = model_to_dict(record)
+        change_url = reverse(f"admin:evaluation_{model}_change", args=[record.pk])
+        assert client.get(change_url).status_code == 200
+        assert client.post(change_url, {}).status_code == 403
+        delete_url = reverse(f"admin:evaluation_{model}_delete", args=[record.pk])
+        assert client.post(delete_url, {"post": "yes"}).status_code == 403
+        record.refresh_from_db()
+        assert model_to_dict(record) == before
