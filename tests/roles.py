@@ -24,6 +24,9 @@ from reporting.workflow.validation import FigureInput
 PASSWORD = "Minsheng@2023"
 
 # The names the parametrised tests use for each role; "anonymous" is nobody logged in.
+# The one vocabulary of the permission matrices: a role name → the fixture that logs in as it
+# (None: not logged in). ROLE_FIXTURES is the usual matrix; the administrators' and other units'
+# names are there for the matrices that need them. `user_in_role` resolves a name to its user.
 ROLE_FIXTURES = {
     "anonymous": None,
     "no_role": "no_role_user",
@@ -34,6 +37,12 @@ ROLE_FIXTURES = {
     "renshe": "renshe_liaison",
     "minzheng": "minzheng_liaison",
     "township": "township_liaison",
+}
+MORE_ROLE_FIXTURES = {
+    "security": "security_user",
+    "auditor": "auditor_user",
+    "superuser": "superuser",
+    "zhujian": "zhujian_liaison",
 }
 
 EMPLOYMENT = "城镇新增就业"
@@ -93,6 +102,23 @@ def minzheng_liaison_fixture(plan_2023, django_user_model):
 def township_liaison_fixture(plan_2023, django_user_model):
     """Liaison of 金石桥镇人民政府: in 各乡镇人民政府、街道办事处, so a responsible party of item 3."""
     return make_member(django_user_model, "jinshiqiao", Role.LIAISON, unit="金石桥镇人民政府")
+
+
+@pytest.fixture(name="zhujian_liaison")
+def zhujian_liaison_fixture(plan_2023, django_user_model):
+    """Liaison of 县住建局, lead unit of the sewer, gas, parking and bridge indicators."""
+    return make_member(django_user_model, "zhujian", Role.LIAISON, unit="县住建局")
+
+
+@pytest.fixture(name="user_in_role")
+def user_in_role_fixture(request):
+    """role name (ROLE_FIXTURES, MORE_ROLE_FIXTURES) → its user, None for "anonymous"."""
+
+    def resolve(role: str):
+        name = {**ROLE_FIXTURES, **MORE_ROLE_FIXTURES}[role]
+        return None if name is None else request.getfixturevalue(name)
+
+    return resolve
 
 
 @pytest.fixture(name="sysadmin_user")

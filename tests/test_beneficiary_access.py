@@ -6,17 +6,12 @@ from django.urls import reverse
 
 from beneficiaries.models import Beneficiary
 from tests.beneficiaries import add_person, form_data, grant, id_number_for
-from tests.roles import ROLE_FIXTURES, client_for
+from tests.roles import client_for
 
 pytestmark = pytest.mark.django_db
 
 LOGIN = reverse(settings.LOGIN_URL)
 NUMBER = id_number_for(321)
-
-
-def _user(request, role):
-    name = ROLE_FIXTURES[role]
-    return None if name is None else request.getfixturevalue(name)
 
 
 @pytest.fixture
@@ -121,8 +116,8 @@ CASES = [(page, role, status) for page, statuses in MATRIX.items() for role, sta
 
 
 @pytest.mark.parametrize(("screen", "role", "status"), CASES)
-def test_it_answers_each_role_on_each_page(request, person, screen, role, status):
-    response = client_for(_user(request, role)).get(_url(screen, person))
+def test_it_answers_each_role_on_each_page(user_in_role, person, screen, role, status):
+    response = client_for(user_in_role(role)).get(_url(screen, person))
     assert response.status_code == status
 
 
@@ -134,8 +129,8 @@ def test_it_sends_anonymous_users_to_the_login_page(person, screen):
 
 
 @pytest.mark.parametrize("role", ["leader", "statistics"])
-def test_it_shows_counts_but_no_people_to_leaders_and_statistics(request, person, role):
-    response = client_for(_user(request, role)).get(_url("row", person))
+def test_it_shows_counts_but_no_people_to_leaders_and_statistics(user_in_role, person, role):
+    response = client_for(user_in_role(role)).get(_url("row", person))
     content = response.content.decode()
     assert "王秀英" not in content
     assert person.id_number_masked not in content

@@ -387,10 +387,9 @@ def page_url(name: str, plan_year) -> str:
 
 @pytest.mark.parametrize("role", list(ROLE_FIXTURES))
 @pytest.mark.parametrize("screen", DASHBOARD_PAGES)
-def test_it_opens_each_dashboard_to_readers_only(request, plan_2023, screen, role):
+def test_it_opens_each_dashboard_to_readers_only(user_in_role, plan_2023, screen, role):
     put(plan_2023, 8, {EMPLOYMENT: 3300})
-    fixture = ROLE_FIXTURES[role]
-    user = request.getfixturevalue(fixture) if fixture else None
+    user = user_in_role(role)
     before = database_state()
 
     response = client_for(user).get(page_url(screen, plan_2023))
@@ -404,9 +403,8 @@ def test_it_opens_each_dashboard_to_readers_only(request, plan_2023, screen, rol
 
 
 @pytest.mark.parametrize("role", list(ROLE_FIXTURES))
-def test_it_lets_only_the_office_export_the_notice_list(request, plan_2023, role):
-    fixture = ROLE_FIXTURES[role]
-    user = request.getfixturevalue(fixture) if fixture else None
+def test_it_lets_only_the_office_export_the_notice_list(user_in_role, plan_2023, role):
+    user = user_in_role(role)
 
     response = client_for(user).get(f"{reverse('reporting:dashboard_notice_export')}?year=2023")
 

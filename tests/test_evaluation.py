@@ -8,7 +8,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
 from audit.models import AuditEvent
 from evaluation import adjustments, services
 from evaluation.models import MAX_EVIDENCE_BYTES, Certification, Evidence, SelfEvaluation
@@ -17,17 +16,12 @@ from evaluation.services import EvaluationError, FigureText
 from projects.models import Indicator, TaskRow
 from reporting.models import Submission
 from reporting.workflow import review
-from tests.roles import EMPLOYMENT, STARTUP_TRAINING, TRAINING, client_for, fill_employment, make_member
+from tests.roles import EMPLOYMENT, STARTUP_TRAINING, TRAINING, client_for, fill_employment
 
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n% evidence\n"
 FINAL = {EMPLOYMENT: "4700", TRAINING: "3100", STARTUP_TRAINING: "800"}
-
-
-@pytest.fixture(name="zhujian_liaison")
-def zhujian_liaison_fixture(plan_2023, django_user_model):
-    return make_member(django_user_model, "zhujian", Role.LIAISON, unit="县住建局")
 
 
 def pdf(name="自评报告.pdf", content=PDF):

@@ -32,7 +32,6 @@ from reporting.workflow import data_entry, review
 from reporting.workflow.validation import FigureInput
 from tests.roles import (
     EMPLOYMENT,
-    ROLE_FIXTURES,
     TRAINING,
     client_for,
     deadline_moment,
@@ -447,11 +446,6 @@ READERS = ("office", "statistics", "leader")
 REFUSED = ("renshe", "minzheng", "township", "sysadmin", "no_role")
 
 
-def _client(request, role):
-    name = ROLE_FIXTURES[role]
-    return client_for(None if name is None else request.getfixturevalue(name))
-
-
 def _monthly_url(**params):
     query = "&".join(f"{key}={value}" for key, value in {"year": 2023, "month": 3, **params}.items())
     return f"{reverse('reporting:monthly_report')}?{query}"
@@ -466,15 +460,15 @@ PAGES = {
 
 @pytest.mark.parametrize("screen", PAGES)
 @pytest.mark.parametrize("role", READERS)
-def test_it_opens_the_exports_to_the_readers(request, plan_2023, screen, role):
-    response = _client(request, role).get(PAGES[screen]())
+def test_it_opens_the_exports_to_the_readers(user_in_role, plan_2023, screen, role):
+    response = client_for(user_in_role(role)).get(PAGES[screen]())
     assert response.status_code == 200
 
 
 @pytest.mark.parametrize("screen", PAGES)
 @pytest.mark.parametrize("role", REFUSED)
-def test_it_refuses_the_exports_to_liaisons_and_others(request, plan_2023, screen, role):
-    assert _client(request, role).get(PAGES[screen]()).status_code == 403
+def test_it_refuses_the_exports_to_liaisons_and_others(user_in_role, plan_2023, screen, role):
+    assert client_for(user_in_role(role)).get(PAGES[screen]()).status_code == 403
 
 
 @pytest.mark.parametrize("screen", PAGES)

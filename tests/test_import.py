@@ -31,7 +31,6 @@ from reporting.models import Figure, Submission
 from reporting.workflow import review
 from tests.roles import (
     EMPLOYMENT,
-    ROLE_FIXTURES,
     STARTUP_TRAINING,
     TRAINING,
     client_for,
@@ -561,11 +560,6 @@ LIAISONS = ("renshe", "minzheng", "township")
 OTHERS = ("office", "statistics", "leader", "sysadmin", "no_role")
 
 
-def _client(request, role):
-    name = ROLE_FIXTURES[role]
-    return client_for(None if name is None else request.getfixturevalue(name))
-
-
 def _open(client, screen, month):
     if screen == "upload_page":
         return client.get(reverse("reporting:import_upload"))
@@ -581,16 +575,16 @@ PAGES = ("upload_page", "template", "upload")
 
 @pytest.mark.parametrize("screen", PAGES)
 @pytest.mark.parametrize("role", LIAISONS)
-def test_it_lets_liaisons_use_the_import(request, march, screen, role):
-    response = _open(_client(request, role), screen, march)
+def test_it_lets_liaisons_use_the_import(user_in_role, march, screen, role):
+    response = _open(client_for(user_in_role(role)), screen, march)
     assert response.status_code == (400 if screen == "upload" else 200)
 
 
 @pytest.mark.parametrize("screen", PAGES)
 @pytest.mark.parametrize("role", OTHERS)
-def test_it_refuses_the_import_to_everyone_but_liaisons(request, march, screen, role):
+def test_it_refuses_the_import_to_everyone_but_liaisons(user_in_role, march, screen, role):
     before = database_state()
-    assert _open(_client(request, role), screen, march).status_code == 403
+    assert _open(client_for(user_in_role(role)), screen, march).status_code == 403
     assert database_state() == before
 
 
@@ -602,10 +596,10 @@ def test_it_sends_anonymous_users_to_log_in_for_the_import(client, march, screen
 
 
 @pytest.mark.parametrize("role", OTHERS)
-def test_it_refuses_the_preview_to_everyone_but_liaisons(request, renshe, filled, role):
+def test_it_refuses_the_preview_to_everyone_but_liaisons(user_in_role, renshe, filled, role):
     location = _upload(renshe, _bytes(filled))["Location"]
     before = database_state()
-    client = _client(request, role)
+    client = client_for(user_in_role(role))
     assert client.get(location).status_code == 403
     assert client.post(location).status_code == 403
     assert database_state() == before

@@ -24,11 +24,6 @@ LIAISONS = ("renshe", "minzheng", "township")
 LOGIN = reverse(settings.LOGIN_URL)
 
 
-def _user(request, role):
-    name = ROLE_FIXTURES[role]
-    return None if name is None else request.getfixturevalue(name)
-
-
 @pytest.fixture
 def everyone(office_user, statistics_user, renshe_liaison):
     return {"office": office_user, "statistics": statistics_user, "renshe": renshe_liaison}
@@ -156,17 +151,17 @@ def _open_page(client, screen, submission, month):
 
 
 @pytest.mark.parametrize(("screen", "role", "expected"), list(_page_cases()))
-def test_it_answers_each_page_for_each_role(request, make_submission, march, screen, role, expected):
+def test_it_answers_each_page_for_each_role(user_in_role, make_submission, march, screen, role, expected):
     submission = make_submission(Submission.Status.SUBMITTED)
     before = database_state()
 
-    response = _open_page(client_for(_user(request, role)), screen, submission, march)
+    response = _open_page(client_for(user_in_role(role)), screen, submission, march)
 
     assert response.status_code == expected
     if role == "anonymous":
         assert response["Location"].startswith(f"{LOGIN}?next=")
     elif screen == "home" and expected == 302:
-        user = _user(request, role)
+        user = user_in_role(role)
         kwargs = {"key": user.membership.person_id} if role == "leader" else {}
         assert response["Location"] == reverse(HOME_TARGETS[role], kwargs=kwargs)
     assert database_state()["submissions"] == before["submissions"]
@@ -220,13 +215,13 @@ def _take_action(client, action, submission):
 
 @pytest.mark.parametrize(("action", "role", "expected", "allowed"), list(_action_cases()))
 def test_it_lets_only_the_right_role_take_each_review_action(
-    request, make_submission, action, role, expected, allowed
+    user_in_role, make_submission, action, role, expected, allowed
 ):
     start, _allowed_role, end = ACTIONS[action]
     submission = make_submission(start)
     events = ReviewEvent.objects.filter(submission=submission).count()
 
-    response = _take_action(client_for(_user(request, role)), action, submission)
+    response = _take_action(client_for(user_in_role(role)), action, submission)
 
     assert response.status_code == expected
     submission.refresh_from_db()

@@ -15,17 +15,11 @@ from accounts.models import Membership, Role
 from audit.models import AuditEvent
 from audit.services import record
 from reporting.models import Figure
-from tests.roles import ROLE_FIXTURES, client_for, fill_employment
+from tests.roles import client_for, fill_employment
 
 pytestmark = pytest.mark.django_db
 
-FIXTURES = {**ROLE_FIXTURES, "security": "security_user", "auditor": "auditor_user", "superuser": "superuser"}
 GOOD_PASSWORD = "Xiang-Jiang7"
-
-
-def user_for(request, role):
-    name = FIXTURES[role]
-    return None if name is None else request.getfixturevalue(name)
 
 
 @pytest.fixture
@@ -55,8 +49,8 @@ def _cases():
 
 
 @pytest.mark.parametrize(("screen", "role", "allowed"), list(_cases()))
-def test_each_duty_belongs_to_one_role(request, figure, screen, role, allowed):
-    response = client_for(user_for(request, role)).get(PAGES[screen][1](figure))
+def test_each_duty_belongs_to_one_role(user_in_role, figure, screen, role, allowed):
+    response = client_for(user_in_role(role)).get(PAGES[screen][1](figure))
     if allowed:
         assert response.status_code == 200
     else:
@@ -241,9 +235,9 @@ def test_nobody_deletes_an_account_but_the_installation_superuser(
     assert type(renshe_liaison).objects.filter(pk=renshe_liaison.pk).exists()
 
 
-def test_no_administrator_reads_or_changes_figures(request, figure):
+def test_no_administrator_reads_or_changes_figures(user_in_role, figure):
     for role in ("sysadmin", "security", "auditor"):
-        client = client_for(user_for(request, role))
+        client = client_for(user_in_role(role))
         url = reverse("admin:reporting_figure_change", args=[figure.pk])
         assert client.post(url, {"value": "999"}).status_code in (302, 403)
         submission = figure.contribution.submission
