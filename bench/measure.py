@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from bench.data import MONTH, YEAR
+from bench.sizes import MONTH, YEAR
 from bench.timing import Timing, timed
 from bench.workbooks import WorkbookBench
 

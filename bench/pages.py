@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlencode
 
-from bench.data import BENCH_USERS, FORM_MONTH, YEAR
+from bench.sizes import BENCH_USERS, FORM_MONTH, YEAR
 from bench.timing import Result, Timing, timed
 
 FORM_ENCODED = "application/x-www-form-urlencoded"

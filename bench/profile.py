@@ -4,7 +4,7 @@
                      [--database sqlite|postgres] [--post] [--repeat 5] [--html out.html]
 
 The data must exist (run `make bench` once, or `python -m bench.run --size county --only none`).
-`--who` is one of bench.data.BENCH_USERS; `--post` sends the liaison's monthly form (rolled back).
+`--who` is one of bench.sizes.BENCH_USERS; `--post` sends the liaison's monthly form (rolled back).
 """
 
 import argparse
@@ -30,8 +30,8 @@ def main() -> None:
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
-    from bench.data import cache_name, pg_database_name
     from bench.run import CACHE, LOCAL_POSTGRES, _with_database
+    from bench.sizes import cache_name, pg_database_name
 
     if args.database == "sqlite":
         url = f"sqlite:///{CACHE / (cache_name(args.size, args.seed) + '.sqlite3')}"

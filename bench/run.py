@@ -79,7 +79,7 @@ def _postgres_reachable(url: str) -> bool:
 
 def ensure_data(engine: str, size: str, seed: int, postgres: str) -> str:
     """The database URL of the cached data, generating it first if needed."""
-    from bench.data import cache_name, pg_database_name
+    from bench.sizes import cache_name, pg_database_name
 
     started = time.perf_counter()
     if engine == "sqlite":
@@ -247,7 +247,7 @@ def main() -> None:
     if sys.argv[1:2] == ["--child"]:
         child(sys.argv[2:])
         return
-    from bench.data import SIZES
+    from bench.sizes import SIZES
 
     default_pg = os.environ.get("BENCH_POSTGRES_URL") or (
         os.environ["DATABASE_URL"]

@@ -6,8 +6,8 @@ import io
 import statistics
 import time
 
-from bench.data import IMPORT_MONTH, IMPORT_SIZES, IMPORT_YEAR, MONTH
 from bench.pages import PageBench, _consume
+from bench.sizes import IMPORT_MONTH, IMPORT_SIZES, IMPORT_YEAR, MONTH
 from bench.timing import Result, Timing, _percentile, timed
 
 
