@@ -58,7 +58,9 @@ def test_two_units_save_parts_of_one_row_without_waiting(
     )
 
     assert first == "ok" and second == "ok"
-    assert waited < HOLD_SECONDS / 2  # not queued behind the lead unit's open transaction
+    # Not queued behind the lead unit's open transaction, which would take the whole hold; a margin
+    # under it, since a loaded CI worker may take a quarter of a second for the save itself.
+    assert waited < HOLD_SECONDS * 0.8
     assert Figure.objects.get(contribution=lead, indicator__name=EMPLOYMENT).value == 150
     assert Figure.objects.get(contribution=part, indicator__name=EMPLOYMENT).value == 35
 
