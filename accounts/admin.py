@@ -2,7 +2,7 @@
 
 - 系统管理员 creates accounts, edits names and e-mail, resets passwords, deactivates and unlocks;
   the groups, permissions and staff/superuser flags are read-only to them.
-- 安全管理员 grants staff access, groups and permissions (and roles, in reporting.admin),
+- 安全管理员 grants staff access, groups and permissions and roles (MembershipAdmin, below),
   never their own; names, passwords and activity are read-only to them.
 - Deleting an account is left to the installation superuser: accounts are deactivated, so the
   history and the audit log keep pointing at who did what.
