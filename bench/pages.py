@@ -122,7 +122,7 @@ class PageBench:
         """The one query behind the dashboard: the year's reviewed figures, summed by month and indicator."""
         from django.db.models import Sum
 
-        from reporting.counting import REVIEWED
+        from reporting.counting import COUNTED
         from reporting.models import Figure
         from reporting.progress import MONTH as MONTH_FIELD
 
@@ -130,7 +130,7 @@ class PageBench:
             return len(
                 Figure.objects.filter(
                     contribution__submission__reporting_month__plan_year=self.plan_year,
-                    contribution__submission__status__in=REVIEWED,
+                    contribution__submission__status__in=COUNTED,
                 )
                 .values(MONTH_FIELD, "indicator_id")
                 .annotate(total=Sum("value"))

@@ -180,6 +180,12 @@ def create_demo_figures(*, plan_year: PlanYear, months: int = 4) -> int:
                 value = Decimal(10 * reporting_month.month)
                 parts.append((part, [Figure(contribution=part, indicator=i, value=value) for i in shares]))
             planned.append((submission, parts, _demo_events(submission, at, liaison, office, statistics)))
+        if not last:
+            # Every row of the earlier months went upstream: the month is forwarded and closed.
+            reporting_month.forwarded_at = submitted_at + timezone.timedelta(days=1)
+            reporting_month.forwarded_by = office
+            reporting_month._history_user = office
+            reporting_month.save(update_fields=["forwarded_at", "forwarded_by"])
     _write_demo(planned)
     return len(planned)
 

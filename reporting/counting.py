@@ -1,19 +1,46 @@
-"""Which figures count: the one rule every board, export, score and API read asks.
+"""Which figures count: the one rule every total, rate, status, ranking, score, export and API asks.
 
-A figure counts once a reviewer has passed its submission: approved by the task-force office,
-verified by the statistics bureau, or forwarded upstream. Forwarded (已报送) is the stricter
-basis the dashboards use once a month has been forwarded.
+A figure counts for the outputs once the statistics bureau has verified it: its submission is
+verified (已核验) or forwarded upstream (已报送). Drafts, submitted, returned and approved-only
+figures, and rows closed unreported, count nowhere; a working view that shows them keeps them
+apart as "待审核" and never inside a total. Every output states this basis in its heading
+(`basis_heading`).
 """
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from reporting.models import Submission
 
-FORWARDED = Submission.Status.FORWARDED
-# Figures a reviewer has passed: approved by the office, verified, or forwarded.
-REVIEWED = [Submission.Status.APPROVED, Submission.Status.VERIFIED, Submission.Status.FORWARDED]
-# Passed by a reviewer but not forwarded yet.
-REVIEWED_NOT_FORWARDED = [Submission.Status.APPROVED, Submission.Status.VERIFIED]
+Status = Submission.Status
+
+# The statuses whose figures count.
+COUNTED = (Status.VERIFIED, Status.FORWARDED)
+# Figures in the reviewers' hands, not counted yet: shown apart as 待审核 where shown at all.
+AWAITING_REVIEW = (Status.SUBMITTED, Status.APPROVED)
+FORWARDED = Status.FORWARDED
 
 
-def counted_statuses(*, forwarded_only: bool) -> list[str]:
-    """The statuses whose figures a read counts: forwarded only, or every reviewed figure."""
-    return [FORWARDED] if forwarded_only else REVIEWED
+def is_counted(status: str | None) -> bool:
+    return status in COUNTED
+
+
+def basis_sentence() -> str:
+    """The basis in words, as every output's heading and notes say it."""
+    return _("本表只计已核验数据（县统计局已核验或已上报的数据）")
+
+
+def basis_heading(*, at: datetime | None = None) -> str:
+    """ "本表只计已核验数据；截至2023年5月22日16时": the basis and when the output was made."""
+    moment = timezone.localtime(at or timezone.now())
+    return _("%(basis)s；截至%(year)s年%(month)s月%(day)s日%(hour)s时。") % {
+        "basis": basis_sentence(),
+        "year": moment.year,
+        "month": moment.month,
+        "day": moment.day,
+        "hour": moment.hour,
+    }

@@ -47,6 +47,20 @@ class ReportingMonth(models.Model):
     submit_deadline_override = models.DateField(_("报送截止日（手工调整）"), null=True, blank=True)
     forward_deadline_override = models.DateField(_("上报截止日（手工调整）"), null=True, blank=True)
     override_reason = models.CharField(_("调整原因"), max_length=200, blank=True)
+    # The month is forwarded and closed as a whole (reporting.workflow.forwarding): from then on
+    # every row of it is locked, and figures come in only through a 补报 the office opens.
+    forwarded_at = models.DateTimeField(_("上报时间"), null=True, blank=True)
+    forwarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("上报人"),
+    )
+    forward_note = models.TextField(
+        _("未就绪行的处理说明"), blank=True, help_text=_("上报时仍有未提交或未核验的行时必须说明。")
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -57,6 +71,10 @@ class ReportingMonth(models.Model):
             models.UniqueConstraint(fields=["plan_year", "month"], name="reportingmonth_unique"),
             models.CheckConstraint(
                 condition=Q(month__gte=1) & Q(month__lte=12), name="reportingmonth_month_1_to_12"
+            ),
+            models.CheckConstraint(
+                condition=Q(forwarded_at__isnull=True) | Q(forwarded_by__isnull=False),
+                name="reportingmonth_forwarded_has_actor",
             ),
             models.CheckConstraint(
                 condition=(
@@ -70,13 +88,19 @@ class ReportingMonth(models.Model):
     def __str__(self):
         return f"{self.plan_year.year}年{self.month}月"
 
+    @property
+    def is_closed(self) -> bool:
+        """Forwarded as a whole: no row of the month changes but through a 补报 or a reopening."""
+        return self.forwarded_at is not None
+
 
 class Submission(models.Model):
     """A task row's figures for one month, as the lead unit submits them.
 
     The path is linear: submitted → approved by the office → verified by the
     statistics bureau → forwarded; a return (or the office's reopening of a
-    locked month) sends it back to the units with a reason.
+    locked month) sends it back to the units with a reason. A row not ready when the office
+    forwards the month is closed (截止未报); the office may open it again for a 补报.
     """
 
     class Status(models.TextChoices):
@@ -86,11 +110,13 @@ class Submission(models.Model):
         APPROVED = "approved", _("已审核")
         VERIFIED = "verified", _("已核验")
         FORWARDED = "forwarded", _("已报送")
+        CLOSED = "closed", _("截止未报")
 
     # The lock rule, asked everywhere: units edit an open submission; a submitted one waits for
-    # review (neither open nor locked); a locked one changes only after the office reopens it.
+    # review (neither open nor locked); a locked one changes only after the office reopens it
+    # (or, closed with its month unreported, opens it for a 补报).
     OPEN_STATUSES = frozenset({Status.DRAFT, Status.RETURNED})
-    LOCKED_STATUSES = frozenset({Status.APPROVED, Status.VERIFIED, Status.FORWARDED})
+    LOCKED_STATUSES = frozenset({Status.APPROVED, Status.VERIFIED, Status.FORWARDED, Status.CLOSED})
 
     reporting_month = models.ForeignKey(
         ReportingMonth, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("报送月份")
@@ -105,6 +131,9 @@ class Submission(models.Model):
     return_reason = models.TextField(_("退回原因"), blank=True)
     version = models.PositiveIntegerField(_("版本"), default=0)
     is_demo = models.BooleanField(_("演示数据"), default=False)
+    late_report = models.BooleanField(
+        _("补报"), default=False, help_text=_("月份上报后由专班办公室开放补报的行。")
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -124,7 +153,7 @@ class Submission(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["reporting_month", "task_row"], name="submission_unique"),
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(submitted_at__isnull=False),
+                condition=Q(status__in=["draft", "closed"]) | Q(submitted_at__isnull=False),
                 name="submission_submitted_has_time",
             ),
         ]
@@ -163,6 +192,17 @@ class Contribution(models.Model):
     )
     progress = models.TextField(_("进展情况"), blank=True)
     problems = models.TextField(_("存在问题"), blank=True)
+    # The lead unit closed this unit's part without figures (本月无数据), with its reason.
+    no_data_reason = models.CharField(_("本月无数据原因"), max_length=300, blank=True)
+    no_data_at = models.DateTimeField(_("标记无数据时间"), null=True, blank=True)
+    no_data_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("标记无数据人"),
+    )
     version = models.PositiveIntegerField(_("版本"), default=0)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     updated_by = models.ForeignKey(
@@ -184,10 +224,18 @@ class Contribution(models.Model):
                 condition=Q(funds_invested__isnull=True) | Q(funds_invested__gte=0),
                 name="contribution_funds_not_negative",
             ),
+            models.CheckConstraint(
+                condition=Q(no_data_reason="") | (Q(no_data_at__isnull=False) & Q(no_data_by__isnull=False)),
+                name="contribution_no_data_has_actor",
+            ),
         ]
 
     def __str__(self):
         return f"{self.submission} · {self.unit}"
+
+    @property
+    def marked_no_data(self) -> bool:
+        return bool(self.no_data_reason)
 
 
 class Figure(models.Model):
@@ -239,6 +287,8 @@ class ReviewEvent(models.Model):
         VERIFY = "verify", _("核验通过")
         FORWARD = "forward", _("报送")
         REOPEN = "reopen", _("重新打开")
+        CLOSE = "close", _("截止未报")
+        LATE_OPEN = "late_open", _("开放补报")
 
     submission = models.ForeignKey(
         Submission, on_delete=models.CASCADE, related_name="events", verbose_name=_("月度报送")
@@ -258,8 +308,8 @@ class ReviewEvent(models.Model):
         indexes = [models.Index(fields=["submission", "action"])]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(action__in=["return", "reopen"]) | ~Q(reason=""),
-                name="reviewevent_return_and_reopen_need_reason",
+                condition=~Q(action__in=["return", "reopen", "late_open"]) | ~Q(reason=""),
+                name="reviewevent_reasoned_actions_have_reason",
             ),
         ]
 

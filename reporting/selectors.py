@@ -9,28 +9,8 @@ from django.db.models.functions import Coalesce
 
 from projects.models import Indicator, TaskRow, Unit
 from projects.participation import rows_of_unit, unit_leads
+from reporting.increments import previous_counted_values
 from reporting.models import Contribution, Figure, ReportingMonth, ReviewEvent, Submission
-
-
-def previous_month_values(
-    *, unit: Unit, reporting_month: ReportingMonth, indicator_ids
-) -> dict[int, Decimal]:
-    """The unit's latest figure before this month, per indicator (months may be skipped)."""
-    figures = (
-        Figure.objects.filter(
-            contribution__unit=unit,
-            contribution__submission__reporting_month__plan_year_id=reporting_month.plan_year_id,
-            contribution__submission__reporting_month__month__lt=reporting_month.month,
-            indicator_id__in=indicator_ids,
-            value__isnull=False,
-        )
-        .order_by("indicator_id", "-contribution__submission__reporting_month__month")
-        .values_list("indicator_id", "value")
-    )
-    latest: dict[int, Decimal] = {}
-    for indicator_id, value in figures:
-        latest.setdefault(indicator_id, value)
-    return latest
 
 
 def submission_snapshot(submission: Submission) -> dict:
@@ -218,11 +198,14 @@ def entry_sheet(*, unit: Unit, reporting_month: ReportingMonth) -> list[EntryRow
     figures_of_contribution = defaultdict(dict)
     for figure in Figure.objects.filter(contribution_id__in=[item.pk for item in contributions.values()]):
         figures_of_contribution[figure.contribution_id][figure.indicator_id] = figure
-    previous = previous_month_values(
-        unit=unit,
-        reporting_month=reporting_month,
-        indicator_ids=[item.pk for items in indicators_of_row.values() for item in items],
-    )
+    previous = {
+        indicator_id: value
+        for (_unit_id, indicator_id), value in previous_counted_values(
+            reporting_month=reporting_month,
+            indicator_ids=[item.pk for items in indicators_of_row.values() for item in items],
+            unit_ids=[unit.pk],
+        ).items()
+    }
     sheet = []
     for row in rows:
         is_lead = row.unit_leads

@@ -3,6 +3,7 @@
 import pytest
 
 from reporting.models import Contribution, Figure, Submission
+from reporting.workflow import review
 from reporting.workflow.validation import FigureInput, validate_figures
 from tests.roles import (
     EMPLOYMENT,
@@ -32,9 +33,13 @@ ONLINE_SERVICES = {
 
 
 @pytest.fixture
-def liaison(renshe_liaison, employment_row, february, march):
-    """县人社局 has saved February (90/40/5) and March (100/50/10) of item 3; March is at version 1."""
+def liaison(renshe_liaison, office_user, statistics_user, employment_row, february, march):
+    """February of item 3 (90/40/5) is verified; March (100/50/10) is saved at version 1."""
     fill_employment(renshe_liaison, employment_row, february, employment="90", training="40", startup="5")
+    february_submission = Submission.objects.get(task_row=employment_row, reporting_month=february)
+    review.submit(user=renshe_liaison, submission_id=february_submission.pk)
+    review.approve(user=office_user, submission_id=february_submission.pk)
+    review.verify(user=statistics_user, submission_id=february_submission.pk)
     fill_employment(renshe_liaison, employment_row, march, employment="100", training="50", startup="10")
     assert contribution_of(renshe_liaison, employment_row, march).version == 1
     return client_for(renshe_liaison)

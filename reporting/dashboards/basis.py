@@ -1,7 +1,7 @@
 """Which month a dashboard shows and which figures it counts (the basis).
 
 Which figures: those of the latest month with forwarded figures (已报送). While a year has
-no forwarded month, the latest month with approved figures stands in, and the page says so.
+no forwarded month, the latest month with verified figures stands in, and the page says so.
 The statuses themselves are `reporting.counting`.
 """
 
@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 
 from projects.models import PlanYear
 from reporting.calendar.deadlines import DATA_CUTOFF_DAY, MONTHS
-from reporting.counting import FORWARDED, REVIEWED_NOT_FORWARDED, counted_statuses
+from reporting.counting import COUNTED, FORWARDED
 from reporting.models import Submission
 from reporting.progress import (
     Thresholds,
@@ -37,7 +37,7 @@ class MonthData:
 
     month: int
     forwarded: int = 0
-    approved: int = 0  # approved or verified, not forwarded yet
+    verified: int = 0  # verified, not forwarded yet
     submitted: int = 0  # submitted at least once
 
 
@@ -54,7 +54,7 @@ class Basis:
 
     @property
     def statuses(self) -> list[str]:
-        return counted_statuses(forwarded_only=self.forwarded)
+        return list(COUNTED)
 
     @property
     def elapsed(self) -> Decimal | None:
@@ -83,24 +83,24 @@ class Basis:
     def explanation(self) -> str:
         """What the figures are, in one plain sentence."""
         if self.month is None:
-            return gettext("本年度尚无审核通过的月度数据，暂无可统计的内容。")
+            return gettext("本年度尚无已核验的月度数据，暂无可统计的内容。")
         words = {"month": self.label}
         if self.forwarded:
             return gettext("以下为%(month)s已报送的数据（统计截至当月%(day)s日）。") % {
                 **words,
                 "day": DATA_CUTOFF_DAY,
             }
-        has_reviewed = any(item.month == self.month and item.approved for item in self.months)
+        has_reviewed = any(item.month == self.month and item.verified for item in self.months)
         if not has_reviewed:
-            return gettext("%(month)s尚无审核通过的数据，各指标显示为未报送。") % words
+            return gettext("%(month)s尚无已核验的数据，各指标显示为未报送。") % words
         if self.chosen:
             return (
-                gettext("%(month)s的数据尚未报送，以下为已审核（尚未报送）的数据，报送后以报送数据为准。")
+                gettext("%(month)s的数据尚未报送，以下为已核验（尚未报送）的数据，报送后以报送数据为准。")
                 % words
             )
         return (
             gettext(
-                "本年度尚无已报送的月份，以下暂按最近有审核通过数据的%(month)s计算（已审核，尚未报送），"
+                "本年度尚无已报送的月份，以下暂按最近有已核验数据的%(month)s计算（已核验，尚未报送），"
                 "报送后以报送数据为准。"
             )
             % words
@@ -108,31 +108,31 @@ class Basis:
 
 
 def month_data(*, plan_year: PlanYear) -> tuple[MonthData, ...]:
-    """Per month with any submission: how many are forwarded, approved, submitted. One query."""
+    """Per month with any submission: how many are forwarded, verified, submitted. One query."""
     rows = (
         Submission.objects.filter(reporting_month__plan_year=plan_year)
         .values("reporting_month__month")
         .annotate(
             forwarded=Count("pk", filter=Q(status=FORWARDED)),
-            approved=Count("pk", filter=Q(status__in=REVIEWED_NOT_FORWARDED)),
+            verified=Count("pk", filter=Q(status=Submission.Status.VERIFIED)),
             submitted=Count("pk", filter=Q(first_submitted_at__isnull=False)),
         )
         .order_by("reporting_month__month")
     )
     return tuple(
-        MonthData(row["reporting_month__month"], row["forwarded"], row["approved"], row["submitted"])
+        MonthData(row["reporting_month__month"], row["forwarded"], row["verified"], row["submitted"])
         for row in rows
     )
 
 
 def dashboard_basis(*, plan_year: PlanYear, month: int | None = None) -> Basis:
-    """The chosen month, else the latest forwarded month, else the latest approved month."""
+    """The chosen month, else the latest forwarded month, else the latest verified month."""
     months = month_data(plan_year=plan_year)
     limits = thresholds_for(plan_year)
     chosen = month in MONTHS
     if not chosen:
         forwarded = [item.month for item in months if item.forwarded]
-        approved = [item.month for item in months if item.approved]
-        month = max(forwarded, default=None) or max(approved, default=None)
+        verified = [item.month for item in months if item.verified]
+        month = max(forwarded, default=None) or max(verified, default=None)
     has_forwarded = any(item.month == month and item.forwarded for item in months)
     return Basis(plan_year, month, has_forwarded, chosen, limits, months)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 
 from projects.models import Indicator, PlanYear, Tier
 from projects.targets import TargetStep, target_at, target_history
-from reporting.counting import FORWARDED, REVIEWED
+from reporting.counting import COUNTED, FORWARDED
 from reporting.dashboards.basis import Basis, dashboard_basis
 from reporting.dashboards.lines import NO_LEADER, IndicatorLine, LeaderGroup, Tally, tally, worst_first
 from reporting.models import Submission
@@ -170,7 +170,7 @@ class YearFigures:
     def previous_value(self, indicator: Indicator, month: int) -> Decimal | None:
         """The latest reviewed cumulative figure before the month (months may be skipped)."""
         for earlier in range(month - 1, 0, -1):
-            total = self.total(indicator, earlier, REVIEWED)
+            total = self.total(indicator, earlier, COUNTED)
             if total is not None and total.value is not None:
                 return total.value
         return None
@@ -201,7 +201,7 @@ def load_year(
     adjusted = {indicator.pk: steps for indicator, steps in target_history(plan_year=plan_year).items()}
     if not with_figures:
         return YearFigures(plan_year, limits, {}, {}, adjusted, with_figures=False)
-    totals = year_totals(plan_year=plan_year, statuses=REVIEWED, indicator_ids=indicator_ids)
+    totals = year_totals(plan_year=plan_year, statuses=COUNTED, indicator_ids=indicator_ids)
     return YearFigures(plan_year, limits, totals, _submission_states(plan_year, task_row_ids), adjusted)
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 
 from projects.models import Indicator, PlanYear
 from reporting.calendar.deadlines import MONTHS
-from reporting.counting import FORWARDED, REVIEWED
+from reporting.counting import COUNTED, FORWARDED
 from reporting.dashboards.basis import Basis
 from reporting.dashboards.board import YearFigures, load_year
 from reporting.dashboards.lines import signed_text, total_text
@@ -75,7 +75,7 @@ def indicator_months(
         Contribution.objects.filter(
             submission__reporting_month__plan_year=plan_year,
             submission__task_row_id=indicator.task_row_id,
-            submission__status__in=REVIEWED,
+            submission__status__in=COUNTED,
             funds_invested__isnull=False,
         )
         .values("submission__reporting_month__month")
@@ -86,7 +86,7 @@ def indicator_months(
     points, previous = [], None
     for month in MONTHS:
         submission_id, status = year.state(indicator, month)
-        total = year.total(indicator, month, REVIEWED)
+        total = year.total(indicator, month, COUNTED)
         increment = None
         if total is not None and total.value is not None and indicator.is_additive:
             increment = total.value - (previous or Decimal(0))
@@ -100,7 +100,7 @@ def indicator_months(
                 status,
                 year.judge(indicator, month, total) if total is not None else None,
                 increment,
-                funds.get(month) if status in REVIEWED else None,
+                funds.get(month) if status in COUNTED else None,
                 text=total_text(indicator, total),
                 increment_text=signed_text(indicator, increment),
                 target=year.target(indicator, month),

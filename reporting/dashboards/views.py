@@ -86,8 +86,8 @@ def _month_options(the_board: Board) -> list[tuple[int, str]]:
             state = _("无数据")
         elif item.forwarded:
             state = _("已报送")
-        elif item.approved:
-            state = _("已审核")
+        elif item.verified:
+            state = _("已核验")
         else:
             state = _("报送中")
         options.append((month, _("%(month)s月（%(state)s）") % {"month": month, "state": state}))
@@ -451,7 +451,7 @@ def line_chart(indicator: Indicator, points: list[MonthPoint]) -> dict:
                 "colour": colour,
                 "hollow": not point.forwarded,
                 "title": _("%(month)s月：%(figure)s") % {"month": point.month, "figure": point.text}
-                + ("" if point.forwarded else _("（已审核，尚未报送）")),
+                + ("" if point.forwarded else _("（已核验，尚未报送）")),
             }
         )
     last_target = target_path[-1][1] if target_path else None

@@ -17,9 +17,9 @@ from audit.signals import record_bulk_history, tracked_values
 from core.numbers import NotANumber, read_decimal
 from core.permissions import require
 from projects import participation
+from reporting.increments import previous_counted_values
 from reporting.models import Contribution, Figure, ReportingMonth, Submission
-from reporting.selectors import previous_month_values
-from reporting.workflow.errors import LOCKED_MESSAGE, ConflictError, LockedError
+from reporting.workflow.errors import CLOSED_MONTH_MESSAGE, LOCKED_MESSAGE, ConflictError, LockedError
 from reporting.workflow.validation import (
     FUNDS_KEY,
     PROBLEMS_KEY,
@@ -208,11 +208,16 @@ def save_month_sheet(*, user, unit, reporting_month: ReportingMonth, entries: li
         for entry in entries
     ):
         raise LockedError(LOCKED_MESSAGE)
-    previous = previous_month_values(
-        unit=unit,
-        reporting_month=reporting_month,
-        indicator_ids=[item.indicator.pk for entry in entries for item in entry.inputs],
-    )
+    if reporting_month.is_closed and any(entry.task_row.pk not in submissions for entry in entries):
+        raise LockedError(CLOSED_MONTH_MESSAGE)
+    previous = {
+        indicator_id: value
+        for (_unit_id, indicator_id), value in previous_counted_values(
+            reporting_month=reporting_month,
+            indicator_ids=[item.indicator.pk for entry in entries for item in entry.inputs],
+            unit_ids=[unit.pk],
+        ).items()
+    }
     results, changes = {}, []
     for entry in entries:
         result = validate_figures(entry.inputs, previous_values=previous)
