@@ -83,7 +83,12 @@ def _outcome(indicator, target, self_evaluation, certification) -> Outcome:
     if not certification.qualified:
         return Outcome.UNQUALIFIED
     judgement = judge(
-        indicator, value=certification.value, stage=certification.stage, elapsed=HUNDRED, target=target
+        indicator,
+        value=certification.value,
+        stage=certification.stage,
+        elapsed=HUNDRED,
+        target=target,
+        year_end=True,
     )
     if judgement.status == Status.PENDING:
         return Outcome.TARGET_PENDING

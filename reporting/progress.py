@@ -4,8 +4,11 @@ Each indicator kind is judged in its own way:
 - a cumulative quantity (and an "of which" figure) by its completion rate against time progress;
 - a standard to reach is done once reached, otherwise judged by how far it moved from its baseline;
 - a percentage against its threshold, or against its baseline when it must improve on it;
-- a milestone by the stage reached against its target stage.
-A target still pending (待下达) cannot be judged.
+- a milestone by the stage reached against its target stage (`stage_rule_table` shows the table).
+An ongoing target (继续推进, 稳步提升, 持续改善: a milestone whose target stage is 推进中, or a
+figure to improve on its baseline) is never 已完成 before the year-end evaluation, only 正常推进
+or 滞后. A month with no counted figure is 本月未报送, never 未开展; 未开展 is a counted figure
+of nothing done. A target still pending (待下达) cannot be judged.
 """
 
 import calendar
@@ -32,6 +35,7 @@ class Status(models.TextChoices):
     BEHIND = "behind", _("滞后")
     SERIOUSLY_BEHIND = "seriously_behind", _("严重滞后")
     NOT_STARTED = "not_started", _("未开展")
+    NOT_REPORTED = "not_reported", _("本月未报送")
     PENDING = "pending", _("目标待下达")
 
 
@@ -40,6 +44,7 @@ SEVERITY = [
     Status.SERIOUSLY_BEHIND,
     Status.BEHIND,
     Status.NOT_STARTED,
+    Status.NOT_REPORTED,
     Status.PENDING,
     Status.ON_TRACK,
     Status.DONE,
@@ -50,6 +55,7 @@ COLOUR = {
     Status.BEHIND: "amber",
     Status.SERIOUSLY_BEHIND: "red",
     Status.NOT_STARTED: "grey",
+    Status.NOT_REPORTED: "grey",
     Status.PENDING: "grey",
 }
 # Behind time progress: amber or red.
@@ -82,10 +88,14 @@ def rule_sentences(limits: Thresholds) -> list[str]:
         % words,
         _("序时进度按每月%(day)s日（数据截止日）占全年天数的比例计算。") % {"day": DATA_CUTOFF_DAY},
         _(
-            "比率类指标不论月份，按当前比率与目标值的差距判定；节点任务按已达到的节点判定；"
-            "较基数改善的指标未超过基数即为滞后。"
+            "比率类指标不论月份，按当前比率与目标值的差距判定；节点任务按已达到的节点判定（见节点判定表）；"
+            "“继续推进”“稳步提升”“持续改善”等持续性目标在年终评估前不计“已完成”，达到要求为正常推进，"
+            "未达到为滞后。"
         ),
-        _("累计数为0或未填报为“未开展”；方案未下达目标的为“目标待下达”，不作判定。"),
+        _(
+            "只计县统计局已核验的数据；当月没有已核验数据的为“本月未报送”，并显示最近一次已核验的数据及其月份；"
+            "已核验的累计数为0或节点为“未启动”的为“未开展”；方案未下达目标的为“目标待下达”，不作判定。"
+        ),
     ]
 
 
@@ -129,6 +139,37 @@ def _by_gap(completion: Decimal, elapsed: Decimal, limits: Thresholds) -> Judgem
     return Judgement(status, completion, elapsed, gap)
 
 
+def is_ongoing(indicator: Indicator) -> bool:
+    """A target that keeps moving (继续推进, 稳步提升, 持续改善): judged 正常推进 or 滞后 until year end."""
+    if indicator.kind == Indicator.Kind.MILESTONE:
+        return indicator.target_stage == Indicator.Stage.UNDERWAY
+    return indicator.operator == Indicator.Operator.IMPROVE_ON_BASELINE
+
+
+def _reached(elapsed: Decimal, *, year_end: bool) -> Judgement:
+    """An ongoing target met so far: 已完成 only at the year-end evaluation."""
+    if year_end:
+        return Judgement(Status.DONE, HUNDRED, elapsed, Decimal(0))
+    return Judgement(Status.ON_TRACK, None, elapsed, None)
+
+
+def _judge_milestone(
+    indicator: Indicator, stage: int | None, elapsed: Decimal, limits, year_end
+) -> Judgement:
+    if stage is None:
+        return Judgement(Status.NOT_REPORTED, None, elapsed, None)
+    if stage == Indicator.Stage.NOT_STARTED:
+        return Judgement(Status.NOT_STARTED, Decimal(0), elapsed, None)
+    goal = indicator.target_stage or Indicator.Stage.COMPLETED
+    if is_ongoing(indicator):
+        if stage >= goal:
+            return _reached(elapsed, year_end=year_end)
+        return Judgement(Status.BEHIND, None, elapsed, None)
+    if stage >= goal:
+        return Judgement(Status.DONE, HUNDRED, elapsed, Decimal(0))
+    return _by_gap(_percent(Decimal(stage), Decimal(goal)), elapsed, limits)
+
+
 def judge(
     indicator: Indicator,
     *,
@@ -137,25 +178,29 @@ def judge(
     elapsed: Decimal,
     limits: Thresholds = Thresholds(),  # noqa: B008 - frozen dataclass, safe as a default
     target: Decimal | None = None,
+    year_end: bool = False,
 ) -> Judgement:
-    """Judge one indicator's figure; `target` overrides the plan target (after an adjustment)."""
+    """Judge one indicator's counted figure (None: no counted figure this month).
+
+    `target` overrides the plan target (after an adjustment); `year_end` is the year-end
+    evaluation, the only time an ongoing target is 已完成.
+    """
     target = indicator.target_value if target is None else target
     kind = indicator.kind
     if kind == Indicator.Kind.MILESTONE:
-        if not stage:
-            return Judgement(Status.NOT_STARTED, Decimal(0) if stage == 0 else None, elapsed, None)
-        goal = Decimal(indicator.target_stage or Indicator.Stage.COMPLETED)
-        return _by_gap(min(HUNDRED, _percent(Decimal(stage), goal)), elapsed, limits)
+        return _judge_milestone(indicator, stage, elapsed, limits, year_end)
     if indicator.operator == Indicator.Operator.IMPROVE_ON_BASELINE:
         if value is None:
-            return Judgement(Status.NOT_STARTED, None, elapsed, None)
+            return Judgement(Status.NOT_REPORTED, None, elapsed, None)
         if value > indicator.baseline_value:
-            return Judgement(Status.DONE, HUNDRED, elapsed, Decimal(0))
+            return _reached(elapsed, year_end=year_end)
         return Judgement(Status.BEHIND, _percent(value, indicator.baseline_value), elapsed, None)
     if target is None:
         return Judgement(Status.PENDING, None, elapsed, None)
-    if value is None or (value == 0 and kind in ADDITIVE_KINDS):
-        return Judgement(Status.NOT_STARTED, Decimal(0) if value == 0 else None, elapsed, None)
+    if value is None:
+        return Judgement(Status.NOT_REPORTED, None, elapsed, None)
+    if value == 0 and kind in ADDITIVE_KINDS:
+        return Judgement(Status.NOT_STARTED, Decimal(0), elapsed, None)
     reached = value > target if indicator.operator == Indicator.Operator.MORE_THAN else value >= target
     if reached:
         return Judgement(
@@ -171,6 +216,42 @@ def judge(
         completion = _percent(value, target) if target else HUNDRED
         return _by_gap(completion, HUNDRED, limits)
     return _by_gap(_percent(value, target), elapsed, limits)
+
+
+@dataclass(frozen=True)
+class StageRule:
+    """One line of the milestone table: a target stage, a stage reached, and how it is judged."""
+
+    target: str
+    reached: str
+    completion: str
+    status: str
+
+
+def stage_rule_table() -> list[StageRule]:
+    """The milestone rules as a table, worked out by `judge` itself so the two never differ.
+
+    A stage below a one-off goal is judged against time progress: the status column says so.
+    """
+    rows = []
+    stages = list(reversed(Indicator.Stage))
+    for goal in (Indicator.Stage.COMPLETED, Indicator.Stage.STARTED, Indicator.Stage.UNDERWAY):
+        sample = Indicator(kind=Indicator.Kind.MILESTONE, target_stage=goal)
+        goal_text = (
+            goal.label
+            if goal != Indicator.Stage.UNDERWAY
+            else _("%(stage)s（持续推进类）") % {"stage": goal.label}
+        )
+        for reached in stages:
+            early = judge(sample, value=None, stage=reached, elapsed=Decimal(0))
+            late = judge(sample, value=None, stage=reached, elapsed=HUNDRED)
+            if early.status != late.status:
+                status = _("对照序时进度判定（正常推进、滞后或严重滞后）")
+            else:
+                status = early.status.label
+            completion = f"{early.completion.normalize():f}%" if early.completion is not None else "—"
+            rows.append(StageRule(str(goal_text), str(reached.label), completion, str(status)))
+    return rows
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from projects.models import Indicator
-from reporting.progress import Status, Thresholds, judge, time_progress
+from reporting.progress import Status, Thresholds, judge, stage_rule_table, time_progress
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_it_counts_leap_years():
         (3500, Status.BEHIND),
         (2000, Status.SERIOUSLY_BEHIND),
         (0, Status.NOT_STARTED),
-        (None, Status.NOT_STARTED),
+        (None, Status.NOT_REPORTED),
     ],
 )
 def test_it_judges_a_quantity_against_time_progress(plan_2023, value, expected):
@@ -78,16 +78,42 @@ def test_it_judges_a_ratio_against_its_threshold_in_any_month(plan_2023):
     assert status("三级综合医院ICU床位占总床位比例", 3.5, elapsed=Decimal(5)).status == Status.BEHIND
 
 
-def test_it_judges_improvement_on_a_baseline(plan_2023):
-    assert status("全县空气质量优良率", 90.1).status == Status.DONE
+def test_it_judges_improvement_on_a_baseline_as_ongoing_until_year_end(plan_2023):
+    assert status("全县空气质量优良率", 90.1).status == Status.ON_TRACK
     assert status("全县空气质量优良率", 88.2).status == Status.BEHIND
+    assert status("全县空气质量优良率", 90.1, year_end=True).status == Status.DONE
 
 
 def test_it_judges_a_milestone_by_its_stage(plan_2023):
     assert status("县城城东学校", stage=Indicator.Stage.COMPLETED).status == Status.DONE
     assert status("县城城东学校", stage=Indicator.Stage.UNDERWAY).status == Status.BEHIND
     assert status("启动县域普通高中一校一栋建筑项目", stage=Indicator.Stage.STARTED).status == Status.DONE
-    assert status("县城城东学校", stage=None).status == Status.NOT_STARTED
+    assert status("县城城东学校", stage=Indicator.Stage.NOT_STARTED).status == Status.NOT_STARTED
+    assert status("县城城东学校", stage=None).status == Status.NOT_REPORTED
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "行政村5G网络和千兆光纤网络覆盖",
+        "20户以上自然村4G网络覆盖",
+        "企业职工基本养老保险全国统筹及“两率”水平",
+    ],
+)
+def test_it_never_calls_an_ongoing_milestone_done_before_year_end(plan_2023, name):
+    for stage in (Indicator.Stage.UNDERWAY, Indicator.Stage.COMPLETED):
+        assert status(name, stage=stage, elapsed=Decimal(97)).status == Status.ON_TRACK
+    assert status(name, stage=Indicator.Stage.STARTED).status == Status.BEHIND
+    assert status(name, stage=Indicator.Stage.UNDERWAY, year_end=True).status == Status.DONE
+
+
+def test_its_milestone_table_is_what_judge_decides(plan_2023):
+    table = {(rule.target, rule.reached): (rule.completion, rule.status) for rule in stage_rule_table()}
+    assert table[("已完成", "推进中")] == ("66.7%", "对照序时进度判定（正常推进、滞后或严重滞后）")
+    assert table[("已启动", "已启动")] == ("100%", "已完成")
+    assert table[("推进中（持续推进类）", "推进中")] == ("—", "正常推进")
+    assert table[("推进中（持续推进类）", "已启动")] == ("—", "滞后")
+    assert len(table) == 12
 
 
 def test_it_uses_the_years_thresholds(plan_2023):

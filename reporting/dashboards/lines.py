@@ -30,6 +30,7 @@ TALLY_ORDER = [
     Status.BEHIND,
     Status.SERIOUSLY_BEHIND,
     Status.NOT_STARTED,
+    Status.NOT_REPORTED,
     Status.PENDING,
 ]
 
