@@ -54,7 +54,17 @@ def can_forward(user) -> bool:
 
 
 def can_reopen(user, submission: Submission) -> bool:
-    return role_of(user) == Role.OFFICE and submission.is_locked
+    """A reviewed row, reopened for a correction; a row closed unreported opens for a 补报 instead."""
+    return (
+        role_of(user) == Role.OFFICE
+        and submission.is_locked
+        and submission.status != Submission.Status.CLOSED
+    )
+
+
+def can_open_late_report(user, submission: Submission) -> bool:
+    """A row closed unreported when its month was forwarded: the office opens it for a 补报."""
+    return role_of(user) == Role.OFFICE and submission.status == Submission.Status.CLOSED
 
 
 def can_view_dashboards(user) -> bool:

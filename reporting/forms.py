@@ -69,3 +69,20 @@ class ReasonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": gettext_lazy("请填写原因。")},
     )
+
+
+class ForwardForm(forms.Form):
+    """The office's confirmation of what goes upstream, and its choice for the rows not ready."""
+
+    label_suffix = "："
+
+    fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    close_not_ready = forms.BooleanField(
+        label=gettext_lazy("未就绪的行按未报送处理（截止未报，之后只能补报）"), required=False
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("原因"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": gettext_lazy("如：按时未报单位按未报送处理")}),
+    )

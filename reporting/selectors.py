@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 
 from projects.models import Indicator, TaskRow, Unit
 from projects.participation import rows_of_unit, unit_leads
-from reporting.increments import previous_counted_values
+from reporting.increments import increment, previous_counted_values
 from reporting.models import Contribution, Figure, ReportingMonth, ReviewEvent, Submission
 
 
@@ -74,6 +74,14 @@ class IndicatorTotal:
     total: Decimal | None = None
     stage: int | None = None
     breakdown: list[tuple[Unit, Figure]] = field(default_factory=list)
+    # unit id → (its previous counted cumulative, 本月新增 against it), for additive indicators
+    increments: dict[int, tuple[Decimal | None, Decimal | None]] = field(default_factory=dict)
+
+    def unit_lines(self) -> list[tuple[Unit, Figure, Decimal | None, Decimal | None]]:
+        """Each unit's figure with its 上月累计 and 本月新增, for the reviewer to judge plausibility."""
+        return [
+            (unit, figure, *self.increments.get(unit.pk, (None, None))) for unit, figure in self.breakdown
+        ]
 
     @property
     def stage_display(self) -> str:
@@ -97,6 +105,14 @@ def submission_totals(submission: Submission) -> list[IndicatorTotal]:
                 entry.total = (entry.total or Decimal(0)) + figure.value
         elif figure.contribution.unit_id == lead_id or entry.total is None and entry.stage is None:
             entry.total, entry.stage = figure.value, figure.stage
+    previous = previous_counted_values(
+        reporting_month=submission.reporting_month,
+        indicator_ids=[pk for pk, entry in totals.items() if entry.indicator.is_additive],
+    )
+    for entry in totals.values():
+        for unit, figure in entry.breakdown:
+            before = previous.get((unit.pk, entry.indicator.pk))
+            entry.increments[unit.pk] = (before, increment(entry.indicator, figure.value, before))
     return list(totals.values())
 
 

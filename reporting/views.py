@@ -17,7 +17,7 @@ from reporting.calendar.deadlines import (
     chosen_reporting_month,
     month_schedule,
 )
-from reporting.forms import ReasonForm, field_name, read_sheet
+from reporting.forms import ForwardForm, ReasonForm, field_name, read_sheet
 from reporting.models import ReportingMonth, Submission
 from reporting.selectors import (
     changes_since_last_review,
@@ -27,7 +27,7 @@ from reporting.selectors import (
     review_queue,
     submission_totals,
 )
-from reporting.workflow import data_entry, errors, review
+from reporting.workflow import data_entry, errors, forwarding, review
 from reporting.workflow.validation import FUNDS_KEY, PROBLEMS_KEY, PROGRESS_KEY
 
 
@@ -251,6 +251,7 @@ def _review_lines(submissions) -> list[dict]:
                 else "—",
                 "on_time": submission.on_time,
                 "times_returned": submission.times_returned,
+                "late_report": submission.late_report,
             }
         )
     return lines
@@ -282,7 +283,9 @@ def review_detail(request, pk):
     context = {
         "submission": submission,
         "totals": submission_totals(submission),
-        "contributions": submission.contributions.select_related("unit", "updated_by").order_by("unit__name"),
+        "contributions": submission.contributions.select_related("unit", "updated_by", "no_data_by").order_by(
+            "unit__name"
+        ),
         "changes": changes_since_last_review(submission),
         "events": submission.events.select_related("actor"),
         "times_returned": returned_count(submission),
@@ -291,6 +294,7 @@ def review_detail(request, pk):
         "can_verify": access.can_verify(request.user, submission),
         "can_return": access.can_return(request.user, submission),
         "can_reopen": access.can_reopen(request.user, submission),
+        "can_open_late_report": access.can_open_late_report(request.user, submission),
     }
     return render(request, "reporting/review_detail.html", context)
 
@@ -304,16 +308,23 @@ def _run(request, action, **kwargs):
     return True
 
 
+REASONED_ACTIONS = {
+    "return": review.return_submission,
+    "reopen": review.reopen,
+    "late_open": forwarding.open_late_report,
+}
+
+
 @login_required
 @require_POST
 def review_action(request, pk, action):
     submission = access.get_submission_for_user(request.user, pk)
-    if action in ("return", "reopen"):
+    if action in REASONED_ACTIONS:
         form = ReasonForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("请填写原因。"))
             return redirect("reporting:review_detail", pk=submission.pk)
-        handler = review.return_submission if action == "return" else review.reopen
+        handler = REASONED_ACTIONS[action]
         done = _run(request, handler, submission_id=submission.pk, reason=form.cleaned_data["reason"])
     elif action == "approve":
         done = _run(request, review.approve, submission_id=submission.pk)
@@ -327,17 +338,46 @@ def review_action(request, pk, action):
 
 
 @login_required
-@require_POST
 def forward_month(request, month_id):
+    """The confirmation page (GET) and the forwarding it confirms (POST): nothing goes up unseen."""
     require(access.can_forward(request.user), _("只有专班办公室可以报送。"))
     reporting_month = get_object_or_404(ReportingMonth.objects.select_related("plan_year"), pk=month_id)
-    try:
-        count = review.forward_month(user=request.user, reporting_month=reporting_month)
-    except errors.WorkflowError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("已上报%(count)s条报送，数据已锁定。") % {"count": count})
-    return redirect(
-        f"{reverse('reporting:review_list')}?year={reporting_month.plan_year.year}"
-        f"&month={reporting_month.month}"
-    )
+    form = ForwardForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                result = forwarding.forward_month(
+                    user=request.user,
+                    reporting_month=reporting_month,
+                    fingerprint=form.cleaned_data["fingerprint"],
+                    close_not_ready=form.cleaned_data["close_not_ready"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except errors.WorkflowError as exc:
+                messages.error(request, str(exc))
+                status = 409
+            else:
+                text = _("已上报%(count)s条已核验的报送，本月已截止，数据已锁定。") % {
+                    "count": result.forwarded
+                }
+                if result.closed:
+                    text += _("另有%(count)s行按未报送处理，如需补报由专班办公室开放。") % {
+                        "count": result.closed
+                    }
+                messages.success(request, text)
+                return redirect(
+                    f"{reverse('reporting:review_list')}?year={reporting_month.plan_year.year}"
+                    f"&month={reporting_month.month}"
+                )
+        else:
+            status = 400
+    plan = forwarding.forwarding_plan(reporting_month=reporting_month)
+    context = {
+        "reporting_month": reporting_month,
+        "schedule": month_schedule(reporting_month),
+        "plan": plan,
+        "form": form,
+        "fingerprint": plan.fingerprint,
+    }
+    return render(request, "reporting/forward_confirm.html", context, status=status)

@@ -18,7 +18,7 @@ from accounts.models import Membership, Role
 from projects.models import Person, TaskRow, Tier, Unit
 from reporting.calendar.deadlines import ensure_reporting_months, month_schedule
 from reporting.models import Contribution, Figure, ReportingMonth, ReviewEvent, Submission
-from reporting.workflow import data_entry, review
+from reporting.workflow import data_entry, forwarding, review
 from reporting.workflow.validation import FigureInput
 
 PASSWORD = "Minsheng@2023"
@@ -268,10 +268,22 @@ def submission_in(
     if status in (Submission.Status.VERIFIED, Submission.Status.FORWARDED):
         review.verify(user=statistics, submission_id=submission.pk)
     if status == Submission.Status.FORWARDED:
-        review.forward_month(user=office, reporting_month=month)
+        forward_whole_month(office, month)
     submission.refresh_from_db()
     assert submission.status == status
     return submission
+
+
+def forward_whole_month(office, month: ReportingMonth, reason: str = "测试：其余行按未报送处理"):
+    """Forward the month as the confirmation page does, closing the rows not ready."""
+    plan = forwarding.forwarding_plan(reporting_month=month)
+    return forwarding.forward_month(
+        user=office,
+        reporting_month=month,
+        fingerprint=plan.fingerprint,
+        close_not_ready=bool(plan.not_ready),
+        reason=reason if plan.not_ready else "",
+    )
 
 
 # --- the entry page -----------------------------------------------------------------------------

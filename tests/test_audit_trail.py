@@ -96,7 +96,11 @@ def test_every_step_of_the_monthly_workflow_is_recorded(people, employment_row, 
         statistics=people["statistics"],
     )
     review.reopen(user=people["office"], submission_id=submission.pk, reason="统计口径更正")
-    steps = list(new_rows(start).filter(event__startswith="submission.").values_list("event", "username"))
+    steps = list(
+        new_rows(start)
+        .filter(event__startswith="submission.", object_id=str(submission.pk))
+        .values_list("event", "username")
+    )
     assert steps == [
         ("submission.submit", "renshe"),
         ("submission.approve", "zhuanban"),
@@ -104,6 +108,8 @@ def test_every_step_of_the_monthly_workflow_is_recorded(people, employment_row, 
         ("submission.forward", "zhuanban"),
         ("submission.reopen", "zhuanban"),
     ]
+    forwarded = new_rows(start).get(event="reporting_month.forward")
+    assert (forwarded.username, forwarded.object_id) == ("zhuanban", str(march.pk))
     reopen = new_rows(start).get(event="submission.reopen")
     assert reopen.detail["reason"] == "统计口径更正"
 

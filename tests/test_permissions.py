@@ -5,6 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from reporting.models import Contribution, Figure, ReviewEvent, Submission
+from reporting.workflow import forwarding
 from tests.roles import (
     EMPLOYMENT,
     ROLE_FIXTURES,
@@ -206,7 +207,15 @@ def _action_cases():
 
 def _take_action(client, action, submission):
     if action == "forward":
-        return client.post(reverse("reporting:forward_month", args=[submission.reporting_month_id]))
+        plan = forwarding.forwarding_plan(reporting_month=submission.reporting_month)
+        confirmed = {
+            "fingerprint": plan.fingerprint,
+            "close_not_ready": "on",
+            "reason": "按时未报单位按未报送处理",
+        }
+        return client.post(
+            reverse("reporting:forward_month", args=[submission.reporting_month_id]), confirmed
+        )
     verb = action.split("_")[0]
     return client.post(
         reverse("reporting:review_action", args=[submission.pk, verb]), {"reason": "数据有误，请核实。"}

@@ -28,6 +28,7 @@ from tests.roles import (
     entry_data,
     entry_url,
     fill_employment,
+    forward_whole_month,
     indicator,
     provincial_row,
     save_figures,
@@ -263,33 +264,6 @@ def test_it_verifies_an_approved_submission(drive, statistics_user):
     assert (event.action, event.actor) == (Action.VERIFY, statistics_user)
 
 
-def test_it_forwards_the_verified_submissions_of_the_month(drive, office_user, plan_2023, march):
-    submission = drive(Status.VERIFIED)
-    waiting = Submission.objects.create(
-        reporting_month=march,
-        task_row=provincial_row(plan_2023, 6),
-        status=Status.SUBMITTED,
-        submitted_at=deadline_moment(march, 9),
-    )
-
-    assert review.forward_month(user=office_user, reporting_month=march) == 1
-
-    submission.refresh_from_db()
-    waiting.refresh_from_db()
-    assert (submission.status, waiting.status) == (Status.FORWARDED, Status.SUBMITTED)
-    assert _actions(submission) == [Action.SUBMIT, Action.APPROVE, Action.VERIFY, Action.FORWARD]
-
-
-def test_it_refuses_to_forward_a_month_with_nothing_verified(drive, office_user, march):
-    drive(Status.APPROVED)
-    before = database_state()
-
-    with pytest.raises(errors.WorkflowError, match="没有已审核并已核验的报送，无法上报"):
-        review.forward_month(user=office_user, reporting_month=march)
-
-    assert database_state() == before
-
-
 # --- reopen and correct ---------------------------------------------------------------------------
 
 
@@ -355,7 +329,7 @@ def test_it_runs_the_whole_cycle_through_the_services(
         ),
         (lambda: review.approve(user=office_user, submission_id=submission.pk), Status.APPROVED),
         (lambda: review.verify(user=statistics_user, submission_id=submission.pk), Status.VERIFIED),
-        (lambda: review.forward_month(user=office_user, reporting_month=march), Status.FORWARDED),
+        (lambda: forward_whole_month(office_user, march), Status.FORWARDED),
         (
             lambda: review.reopen(user=office_user, submission_id=submission.pk, reason="更正。"),
             Status.RETURNED,
@@ -560,7 +534,14 @@ def test_it_runs_the_whole_cycle_through_the_pages(
     assert status() == Status.APPROVED
     assert _act(statistics, submission, "verify").status_code == 302
     assert status() == Status.VERIFIED
-    assert office.post(reverse("reporting:forward_month", args=[march.pk])).status_code == 302
+    forward_page = office.get(reverse("reporting:forward_month", args=[march.pk]))
+    assert "上报确认" in forward_page.content.decode()
+    confirmed = {
+        "fingerprint": forward_page.context["fingerprint"],
+        "close_not_ready": "on",
+        "reason": "按时未报单位按未报送处理",
+    }
+    assert office.post(reverse("reporting:forward_month", args=[march.pk]), confirmed).status_code == 302
     assert status() == Status.FORWARDED
 
     assert _act(office, submission, "reopen", "省厅要求更正。").status_code == 302
@@ -607,19 +588,6 @@ def test_it_refuses_a_reopen_without_a_reason_through_the_page(drive, office_use
 
     assert response.status_code == 302
     assert [str(m) for m in get_messages(response.wsgi_request)] == ["请填写原因。"]
-    assert database_state() == before
-
-
-def test_it_tells_the_office_when_a_month_has_nothing_to_forward(drive, office_user, march):
-    drive(Status.APPROVED)
-    before = database_state()
-
-    response = client_for(office_user).post(reverse("reporting:forward_month", args=[march.pk]))
-
-    assert response.status_code == 302
-    assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        "2023年3月没有已审核并已核验的报送，无法上报。"
-    ]
     assert database_state() == before
 
 

@@ -33,6 +33,12 @@ from reporting.workflow.validation import (
 
 
 def open_submission(*, reporting_month: ReportingMonth, task_row) -> Submission:
+    """The row's submission of the month, created on the first figure; none in a closed month."""
+    existing = Submission.objects.filter(reporting_month=reporting_month, task_row=task_row).first()
+    if existing is not None:
+        return existing
+    if reporting_month.is_closed:
+        raise LockedError(CLOSED_MONTH_MESSAGE)
     submission, _created = Submission.objects.get_or_create(
         reporting_month=reporting_month, task_row=task_row
     )

@@ -1,4 +1,6 @@
-"""The steps of a submission after entry: submitting, returning, approving, verifying, forwarding, reopening.
+"""The steps of a submission after entry: submitting, returning, approving, verifying, reopening.
+
+Forwarding a month and 补报 are `reporting.workflow.forwarding`.
 
 Each step checks permission through `reporting.access`, locks the submission row, writes its
 review event and audit row in one transaction, and refuses with a message for the user.
@@ -12,12 +14,12 @@ from audit.services import record
 from core.permissions import require
 from reporting import access
 from reporting.calendar.deadlines import month_schedule
-from reporting.models import ReportingMonth, ReviewEvent, Submission
+from reporting.models import ReviewEvent, Submission
 from reporting.selectors import submission_snapshot
 from reporting.workflow.errors import LockedError, WorkflowError
 
 
-def _log(
+def log_step(
     submission: Submission, action: str, user, *, reason: str = "", now=None, snapshot=None
 ) -> ReviewEvent:
     """The review step and its audit row, in the transaction of the step: one fails, both do."""
@@ -36,7 +38,7 @@ def _log(
     return event
 
 
-def _locked_submission(submission_id: int) -> Submission:
+def locked_submission(submission_id: int) -> Submission:
     return (
         Submission.objects.select_for_update()
         .select_related("reporting_month__plan_year", "task_row__lead_unit")
@@ -57,7 +59,7 @@ def missing_indicators(submission: Submission) -> list[str]:
 @transaction.atomic
 def submit(*, user, submission_id: int, now=None) -> Submission:
     now = now or timezone.now()
-    submission = _locked_submission(submission_id)
+    submission = locked_submission(submission_id)
     if submission.status not in Submission.OPEN_STATUSES:
         raise LockedError(_("该报送已提交或已审核，不能重复提交。"))
     require(access.can_submit(user, submission), _("只有牵头单位可以提交本行数据。"))
@@ -74,7 +76,7 @@ def submit(*, user, submission_id: int, now=None) -> Submission:
     submission.return_reason = ""
     submission._history_user = user
     submission.save()
-    _log(submission, ReviewEvent.Action.SUBMIT, user, now=now, snapshot=submission_snapshot(submission))
+    log_step(submission, ReviewEvent.Action.SUBMIT, user, now=now, snapshot=submission_snapshot(submission))
     return submission
 
 
@@ -83,56 +85,36 @@ def return_submission(*, user, submission_id: int, reason: str) -> Submission:
     reason = (reason or "").strip()
     if not reason:
         raise WorkflowError(_("退回时必须填写退回原因。"))
-    submission = _locked_submission(submission_id)
+    submission = locked_submission(submission_id)
     require(access.can_return(user, submission), _("该报送当前状态下您不能退回。"))
     submission.status = Submission.Status.RETURNED
     submission.return_reason = reason
     submission._history_user = user
     submission.save()
-    _log(submission, ReviewEvent.Action.RETURN, user, reason=reason)
+    log_step(submission, ReviewEvent.Action.RETURN, user, reason=reason)
     return submission
 
 
 @transaction.atomic
 def approve(*, user, submission_id: int) -> Submission:
-    submission = _locked_submission(submission_id)
+    submission = locked_submission(submission_id)
     require(access.can_approve(user, submission), _("只有专班办公室可以审核已提交的报送。"))
     submission.status = Submission.Status.APPROVED
     submission._history_user = user
     submission.save()
-    _log(submission, ReviewEvent.Action.APPROVE, user, snapshot=submission_snapshot(submission))
+    log_step(submission, ReviewEvent.Action.APPROVE, user, snapshot=submission_snapshot(submission))
     return submission
 
 
 @transaction.atomic
 def verify(*, user, submission_id: int) -> Submission:
-    submission = _locked_submission(submission_id)
+    submission = locked_submission(submission_id)
     require(access.can_verify(user, submission), _("只有县统计局可以核验已审核的报送。"))
     submission.status = Submission.Status.VERIFIED
     submission._history_user = user
     submission.save()
-    _log(submission, ReviewEvent.Action.VERIFY, user)
+    log_step(submission, ReviewEvent.Action.VERIFY, user)
     return submission
-
-
-@transaction.atomic
-def forward_month(*, user, reporting_month: ReportingMonth) -> int:
-    """Forward every verified submission of the month upstream; they stay locked from then on."""
-    require(access.can_forward(user), _("只有专班办公室可以报送。"))
-    ready = list(
-        Submission.objects.select_for_update().filter(
-            reporting_month=reporting_month, status=Submission.Status.VERIFIED
-        )
-    )
-    if not ready:
-        raise WorkflowError(_("%(month)s没有已审核并已核验的报送，无法上报。") % {"month": reporting_month})
-    now = timezone.now()
-    for submission in ready:
-        submission.status = Submission.Status.FORWARDED
-        submission._history_user = user
-        submission.save()
-        _log(submission, ReviewEvent.Action.FORWARD, user, now=now)
-    return len(ready)
 
 
 @transaction.atomic
@@ -140,11 +122,11 @@ def reopen(*, user, submission_id: int, reason: str) -> Submission:
     reason = (reason or "").strip()
     if not reason:
         raise WorkflowError(_("重新打开时必须填写原因。"))
-    submission = _locked_submission(submission_id)
+    submission = locked_submission(submission_id)
     require(access.can_reopen(user, submission), _("只有专班办公室可以重新打开已锁定的数据。"))
     submission.status = Submission.Status.RETURNED
     submission.return_reason = reason
     submission._history_user = user
     submission.save()
-    _log(submission, ReviewEvent.Action.REOPEN, user, reason=reason)
+    log_step(submission, ReviewEvent.Action.REOPEN, user, reason=reason)
     return submission
