@@ -1,10 +1,15 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export import resources
 
 from audit.admin_mixins import AuditedExportMixin, AuditedImportExportMixin
 from core.admin import HistoryAdmin
+from projects import target_lock
 from projects.models import (
     Indicator,
     Person,
@@ -24,6 +29,25 @@ from projects.models import (
 from projects.services import PlanFileError, copy_plan_year
 
 MISSING = _("⚠ 待补充")
+
+
+def targets_locked(obj: Indicator | TaskRow | None) -> bool:
+    """The target lock (projects.target_lock) of an indicator or of a task row's indicators.
+
+    The admin asks it several times for one page: asked once per object, kept on it.
+    """
+    if obj is None or obj.pk is None:
+        return False
+    if not hasattr(obj, "_targets_locked"):
+        row_id = obj.task_row_id if isinstance(obj, Indicator) else obj.pk
+        obj._targets_locked = target_lock.row_targets_locked(row_id)
+    return obj._targets_locked
+
+
+def target_lock_notice(plan_year: PlanYear) -> str:
+    """The help line over locked target fields, with a link to the adjustment form (指标调整)."""
+    url = f"{reverse('evaluation:adjustment_new')}?year={plan_year.year}"
+    return format_html('{}（<a href="{}">{}</a>）', target_lock.LOCKED_MESSAGE, url, _("提出指标调整"))
 
 
 @admin.register(PlanYear)
@@ -209,6 +233,18 @@ class IndicatorInline(admin.TabularInline):
     ]
     show_change_link = True
 
+    def get_readonly_fields(self, request, obj=None):
+        """`obj` is the task row: once it is locked, its indicators' targets change only by 指标调整."""
+        readonly = list(super().get_readonly_fields(request, obj))
+        if targets_locked(obj):
+            locked = [name for name in target_lock.TARGET_FIELDS if name in self.fields]
+            readonly += [name for name in locked if name not in readonly]
+        return readonly
+
+    def has_add_permission(self, request, obj=None):
+        # A new row of the inline would have its kind and target read-only, hence blank.
+        return not targets_locked(obj) and super().has_add_permission(request, obj)
+
 
 class MissingLeaderFilter(admin.SimpleListFilter):
     title = _("牵头领导")
@@ -233,6 +269,14 @@ class TaskRowAdmin(HistoryAdmin):
     search_fields = ["title", "project__title", "lead_unit__name", "leader__name"]
     autocomplete_fields = ["project", "lead_unit", "leader"]
     inlines = [TaskRowPartyInline, IndicatorInline]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not targets_locked(obj):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        notice = target_lock_notice(obj.project.tier.plan_year)
+        return [(name, {**options, "description": notice}), *rest]
 
     @admin.display(description=_("层级"), ordering="project__tier__position")
     def tier_name(self, task_row):
@@ -282,6 +326,26 @@ class IndicatorResource(resources.ModelResource):
         ]
         export_order = fields
 
+    def before_save_instance(self, instance, row, **kwargs):
+        # An import changes a locked target no more than the change page does.
+        try:
+            target_lock.refuse_locked_target_change(instance)
+        except target_lock.TargetLocked as exc:
+            raise ValidationError(str(exc)) from exc
+        super().before_save_instance(instance, row, **kwargs)
+
+
+class IndicatorAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        # The locked fields are read-only, so not in the form; but a revert from the history
+        # page starts from the old version, which would restore its old target with the rest.
+        try:
+            target_lock.refuse_locked_target_change(self.instance)
+        except target_lock.TargetLocked as exc:
+            raise ValidationError(str(exc)) from exc
+        return cleaned_data
+
 
 @admin.register(Indicator)
 class IndicatorAdmin(AuditedExportMixin, HistoryAdmin):
@@ -296,6 +360,28 @@ class IndicatorAdmin(AuditedExportMixin, HistoryAdmin):
     list_select_related = ["task_row__project__tier"]
     search_fields = ["name", "plan_text", "task_row__project__title"]
     autocomplete_fields = ["task_row", "parent"]
+    form = IndicatorAdminForm
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if targets_locked(obj):
+            readonly += [name for name in target_lock.TARGET_FIELDS if name not in readonly]
+        return readonly
+
+    def get_fieldsets(self, request, obj=None):
+        """The target fields in a fieldset of their own, with the lock's help line when locked."""
+        fields = self.get_fields(request, obj)
+        target = {"fields": [name for name in fields if name in target_lock.TARGET_FIELDS]}
+        if targets_locked(obj):
+            target["description"] = target_lock_notice(obj.task_row.project.tier.plan_year)
+        return [
+            (None, {"fields": [name for name in fields if name not in target_lock.TARGET_FIELDS]}),
+            (_("目标"), target),
+        ]
+
+    def save_model(self, request, obj, form, change):
+        target_lock.refuse_locked_target_change(obj)  # the form refused it already; never in place
+        super().save_model(request, obj, form, change)
 
     @admin.display(description=_("目标"))
     def target_or_pending(self, indicator):

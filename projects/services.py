@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import Refused
 from core.numbers import NotANumber, read_decimal
+from projects import target_lock
 from projects.models import (
     Indicator,
     Person,
@@ -71,6 +72,8 @@ class _Loader:
             return obj
         changed = [name for name, value in values.items() if getattr(obj, name) != value]
         if changed and self.overwrite:
+            if model is Indicator:
+                _refuse_locked_target_change(obj, changed)
             for name in changed:
                 setattr(obj, name, values[name])
             obj._change_reason = LOAD_REASON
@@ -80,6 +83,14 @@ class _Loader:
         else:
             self.report.count("unchanged", model)
         return obj
+
+
+def _refuse_locked_target_change(indicator: Indicator, changed: list[str]) -> None:
+    """A plan file changes a locked target no more than the admin does: only 指标调整 does."""
+    locked = [name for name in changed if name in target_lock.TARGET_FIELDS]
+    if locked and target_lock.targets_locked(indicator):
+        message = target_lock.locked_change_message(indicator, locked)
+        raise PlanFileError(_("方案文件未载入：%(reason)s") % {"reason": message})
 
 
 def _decimal(value, where: str) -> Decimal | None:
