@@ -60,6 +60,22 @@ def read_sheet(sheet: list[EntryRow], data) -> list[SheetEntry]:
     return entries
 
 
+def read_no_data(data, row_id: int) -> dict[int, str]:
+    """The lead unit's 本月无数据 choices for a row: unit id → reason, for the units ticked.
+
+    Each ticked unit takes its own reason, or else the reason written for the row.
+    """
+    prefix = field_name(row_id, "nodata-")
+    common = data.get(field_name(row_id, "nodata-reason"), "").strip()
+    reasons = {}
+    for key in data:
+        unit_id = key.removeprefix(prefix)
+        if key.startswith(prefix) and unit_id.isdigit():
+            own = data.get(field_name(row_id, f"nodata-reason-{unit_id}"), "").strip()
+            reasons[int(unit_id)] = own or common
+    return reasons
+
+
 class ReasonForm(forms.Form):
     label_suffix = "："
 

@@ -11,6 +11,7 @@ from projects.models import Indicator, TaskRow, Unit
 from projects.participation import rows_of_unit, unit_leads
 from reporting.increments import increment, previous_counted_values
 from reporting.models import Contribution, Figure, ReportingMonth, ReviewEvent, Submission
+from reporting.workflow.completeness import Part, row_parts
 
 
 def submission_snapshot(submission: Submission) -> dict:
@@ -151,6 +152,17 @@ class EntryRow:
     contribution: Contribution | None
     figures: dict[int, Figure]
     previous: dict[int, Decimal]
+    # On a row the unit leads: every responsible unit's part, to submit complete rows.
+    parts: list[Part] = field(default_factory=list)
+
+    @property
+    def parts_needing_mark(self) -> list[Part]:
+        return [part for part in self.parts if part.needs_mark]
+
+    @property
+    def no_data_reason(self) -> str:
+        """The lead unit closed this unit's part as 本月无数据."""
+        return self.contribution.no_data_reason if self.contribution else ""
 
     @property
     def status(self) -> str:
@@ -222,6 +234,7 @@ def entry_sheet(*, unit: Unit, reporting_month: ReportingMonth) -> list[EntryRow
             unit_ids=[unit.pk],
         ).items()
     }
+    parts = row_parts(reporting_month=reporting_month, task_rows=[row for row in rows if row.unit_leads])
     sheet = []
     for row in rows:
         is_lead = row.unit_leads
@@ -240,6 +253,7 @@ def entry_sheet(*, unit: Unit, reporting_month: ReportingMonth) -> list[EntryRow
                 contribution=contribution,
                 figures=figures_of_contribution[contribution.pk] if contribution else {},
                 previous={item.pk: previous[item.pk] for item in indicators if item.pk in previous},
+                parts=parts.get(row.pk, []),
             )
         )
     return sheet

@@ -17,7 +17,8 @@ from reporting.calendar.deadlines import (
     chosen_reporting_month,
     month_schedule,
 )
-from reporting.forms import ForwardForm, ReasonForm, field_name, read_sheet
+from reporting.forms import ForwardForm, ReasonForm, field_name, read_no_data, read_sheet
+from reporting.increments import increment
 from reporting.models import ReportingMonth, Submission
 from reporting.selectors import (
     changes_since_last_review,
@@ -70,6 +71,10 @@ def _field_texts() -> dict:
     }
 
 
+def _number(indicator, value) -> str:
+    return indicator.format_number(value) if value is not None else ""
+
+
 def _sheet_rows(sheet, data=None, results=None):
     """Values to show in the form: what was posted when re-rendering, else what is stored.
 
@@ -120,14 +125,9 @@ def _sheet_rows(sheet, data=None, results=None):
                     "stage": stage,
                     "explanation": explanation,
                     "previous": indicator.format_number(previous) if previous is not None else "",
-                    "increment": (
-                        indicator.format_number(figure.value - previous)
-                        if figure
-                        and figure.value is not None
-                        and previous is not None
-                        and indicator.is_additive
-                        else ""
-                    ),
+                    "increment": _number(indicator, increment(indicator, figure.value, previous))
+                    if figure
+                    else "",
                     "error": result.errors.get(indicator.pk) if result else None,
                     "first_error": is_first_error,
                     "warning": result.warnings.get(indicator.pk) if result else None,
@@ -141,6 +141,20 @@ def _sheet_rows(sheet, data=None, results=None):
         task_row = row.task_row
         project = task_row.project
         submission = row.submission
+        parts = [
+            {
+                "unit": part.unit,
+                "state": part.state_label,
+                "values": [
+                    _number(indicator, part.value_of(indicator)) or "—" for indicator in part.indicators
+                ],
+                "needs_mark": part.needs_mark,
+                "no_data_reason": part.no_data_reason,
+                "checked": data is not None and field_name(row_id, f"nodata-{part.unit.pk}") in data,
+                "reason": data.get(field_name(row_id, f"nodata-reason-{part.unit.pk}"), "") if data else "",
+            }
+            for part in row.parts
+        ]
         rows.append(
             {
                 "row": row,
@@ -152,6 +166,13 @@ def _sheet_rows(sheet, data=None, results=None):
                 "is_open": is_open,
                 "status": row.status,
                 "status_display": row.status_display,
+                "late_report": bool(submission and submission.late_report),
+                "closed": row.status == Submission.Status.CLOSED,
+                "no_data_reason": row.no_data_reason,
+                "parts": parts,
+                "part_indicators": row.parts[0].indicators if row.parts else [],
+                "parts_filled": sum(1 for part in row.parts if part.is_complete),
+                "parts_to_mark": sum(1 for part in row.parts if part.needs_mark),
                 "return_reason": submission.return_reason
                 if submission and submission.status == Submission.Status.RETURNED
                 else None,
@@ -225,7 +246,9 @@ def _submit_if_asked(request, reporting_month):
         messages.error(request, _("请先填写该行数据再提交。"))
         return
     try:
-        review.submit(user=request.user, submission_id=submission.pk)
+        review.submit(
+            user=request.user, submission_id=submission.pk, no_data=read_no_data(request.POST, int(row_id))
+        )
     except (errors.WorkflowError, PermissionDenied) as exc:
         messages.error(request, _("已保存，但未能提交：%(reason)s") % {"reason": exc})
     else:

@@ -18,7 +18,7 @@ from accounts.models import Membership, Role
 from projects.models import Person, TaskRow, Tier, Unit
 from reporting.calendar.deadlines import ensure_reporting_months, month_schedule
 from reporting.models import Contribution, Figure, ReportingMonth, ReviewEvent, Submission
-from reporting.workflow import data_entry, forwarding, review
+from reporting.workflow import completeness, data_entry, forwarding, review
 from reporting.workflow.validation import FigureInput
 
 PASSWORD = "Minsheng@2023"
@@ -252,6 +252,16 @@ def fill_employment(
     )
 
 
+NO_DATA_REASON = "测试：该单位本月无此项工作"
+
+
+def submit_row(*, user, submission_id: int, now=None) -> Submission:
+    """Submit as the lead unit, closing every responsible unit's missing part as 本月无数据."""
+    submission = Submission.objects.select_related("reporting_month", "task_row").get(pk=submission_id)
+    reasons = {part.unit.pk: NO_DATA_REASON for part in completeness.parts_of(submission) if part.needs_mark}
+    return review.submit(user=user, submission_id=submission_id, now=now, no_data=reasons)
+
+
 def submission_in(
     status: str, *, row: TaskRow, month: ReportingMonth, liaison, office, statistics
 ) -> Submission:
@@ -260,7 +270,7 @@ def submission_in(
     submission = Submission.objects.get(task_row=row, reporting_month=month)
     if status == Submission.Status.DRAFT:
         return submission
-    review.submit(user=liaison, submission_id=submission.pk, now=deadline_moment(month, 10))
+    submit_row(user=liaison, submission_id=submission.pk, now=deadline_moment(month, 10))
     if status == Submission.Status.RETURNED:
         review.return_submission(user=office, submission_id=submission.pk, reason="请补充进展情况。")
     if status in (Submission.Status.APPROVED, Submission.Status.VERIFIED, Submission.Status.FORWARDED):

@@ -13,7 +13,7 @@ from django.db import connection
 from reporting.models import Figure, Submission
 from reporting.workflow import data_entry, errors, review
 from reporting.workflow.validation import FigureInput
-from tests.roles import EMPLOYMENT, fill_employment, indicator, make_member, submission_in
+from tests.roles import EMPLOYMENT, fill_employment, indicator, make_member, submission_in, submit_row
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL only"),
@@ -83,7 +83,7 @@ def test_an_approval_and_an_edit_at_the_same_moment(people, employment_row, marc
     """The liaison saves from a page loaded before the row was resubmitted, as the office approves it."""
     submission = drive(Submission.Status.RETURNED, people, employment_row, march)
     stale = submission.contributions.select_related("submission__task_row").get()  # loaded while open
-    review.submit(user=people["liaison"], submission_id=submission.pk)
+    submit_row(user=people["liaison"], submission_id=submission.pk)
     hold_lock_when_taken(monkeypatch)
 
     def approve():
@@ -162,7 +162,7 @@ def test_a_submission_waits_out_a_co_units_edit_or_refuses_it(
     hold_lock_when_taken(monkeypatch)
 
     def submit():
-        return review.submit(user=people["liaison"], submission_id=submission.pk)
+        return submit_row(user=people["liaison"], submission_id=submission.pk)
 
     def edit():
         time.sleep(HOLD_SECONDS / 5)

@@ -17,6 +17,7 @@ from tests.roles import (
     fill_employment,
     indicator,
     provincial_row,
+    submit_row,
 )
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def liaison(renshe_liaison, office_user, statistics_user, employment_row, februa
     """February of item 3 (90/40/5) is verified; March (100/50/10) is saved at version 1."""
     fill_employment(renshe_liaison, employment_row, february, employment="90", training="40", startup="5")
     february_submission = Submission.objects.get(task_row=employment_row, reporting_month=february)
-    review.submit(user=renshe_liaison, submission_id=february_submission.pk)
+    submit_row(user=renshe_liaison, submission_id=february_submission.pk)
     review.approve(user=office_user, submission_id=february_submission.pk)
     review.verify(user=statistics_user, submission_id=february_submission.pk)
     fill_employment(renshe_liaison, employment_row, march, employment="100", training="50", startup="10")

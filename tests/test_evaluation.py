@@ -15,8 +15,7 @@ from evaluation.selectors import Outcome, indicator_outcomes
 from evaluation.services import EvaluationError, FigureText
 from projects.models import Indicator, TaskRow
 from reporting.models import Submission
-from reporting.workflow import review
-from tests.roles import EMPLOYMENT, STARTUP_TRAINING, TRAINING, client_for, fill_employment
+from tests.roles import EMPLOYMENT, STARTUP_TRAINING, TRAINING, client_for, fill_employment, submit_row
 
 pytestmark = pytest.mark.django_db
 
@@ -159,7 +158,7 @@ def test_it_prefills_the_self_evaluation_from_the_rows_latest_submitted_month(
 ):
     fill_employment(renshe_liaison, employment_row, march, employment="1234")
     submission = Submission.objects.get(task_row=employment_row, reporting_month=march)
-    review.submit(user=renshe_liaison, submission_id=submission.pk)
+    submit_row(user=renshe_liaison, submission_id=submission.pk)
 
     page = (
         client_for(renshe_liaison).get(reverse("evaluation:row", args=[employment_row.pk])).content.decode()

@@ -40,6 +40,7 @@ from tests.roles import (
     make_member,
     provincial_row,
     save_figures,
+    submit_row,
 )
 
 pytestmark = pytest.mark.django_db
@@ -263,7 +264,7 @@ def test_it_puts_the_lead_units_progress_first_and_prefixes_the_others(
 def test_it_marks_the_submission_status_on_each_indicator(plan_2023, renshe_liaison, employment_row, march):
     fill_employment(renshe_liaison, employment_row, march)
     submission = Submission.objects.get(task_row=employment_row, reporting_month=march)
-    review.submit(user=renshe_liaison, submission_id=submission.pk, now=deadline_moment(march, 10))
+    submit_row(user=renshe_liaison, submission_id=submission.pk, now=deadline_moment(march, 10))
     sheet = _workbook(plan_2023).worksheets[0]
     assert [_line(sheet, EMPLOYMENT)[COLUMN[name]].value for name in ("报送情况", "审核状态")] == [
         "按时",
@@ -283,10 +284,10 @@ def timeliness(plan_2023, renshe_liaison, minzheng_liaison, employment_row, marc
     """Item 3 submitted on the deadline, item 6 three days late, the rest not at all."""
     fill_employment(renshe_liaison, employment_row, march)
     on_time = Submission.objects.get(task_row=employment_row, reporting_month=march)
-    review.submit(user=renshe_liaison, submission_id=on_time.pk, now=deadline_moment(march, 10))
+    submit_row(user=renshe_liaison, submission_id=on_time.pk, now=deadline_moment(march, 10))
     beds = provincial_row(plan_2023, 6)
     late = _fill_all(minzheng_liaison, beds, march)
-    review.submit(user=minzheng_liaison, submission_id=late.pk, now=deadline_moment(march, 10, days_after=3))
+    submit_row(user=minzheng_liaison, submission_id=late.pk, now=deadline_moment(march, 10, days_after=3))
     return {"on_time": employment_row, "late": beds}
 
 
@@ -328,7 +329,7 @@ def test_it_judges_timeliness_from_the_first_submission_not_a_later_one(
 ):
     late = Submission.objects.get(task_row=timeliness["late"], reporting_month=march)
     review.return_submission(user=office_user, submission_id=late.pk, reason="请核实。")
-    review.submit(user=minzheng_liaison, submission_id=late.pk, now=deadline_moment(march, 9, days_after=-1))
+    submit_row(user=minzheng_liaison, submission_id=late.pk, now=deadline_moment(march, 9, days_after=-1))
     sheet = _workbook(plan_2023)["报送情况"]
     assert _submission_line(sheet, timeliness["late"])[SUBMISSION_COLUMN["报送情况"]].value == "逾期"
 

@@ -16,6 +16,7 @@ from tests.roles import (
     fill_employment,
     provincial_row,
     submission_in,
+    submit_row,
 )
 
 pytestmark = pytest.mark.django_db
@@ -265,7 +266,7 @@ def test_a_late_report_goes_through_review_and_up_flagged_as_late(
         user=office_user, submission_id=closed_employment.pk, reason="县人社局申请补报"
     )
     fill_employment(renshe_liaison, employment_row, march, employment="130")
-    review.submit(user=renshe_liaison, submission_id=closed_employment.pk)
+    submit_row(user=renshe_liaison, submission_id=closed_employment.pk)
     review.approve(user=office_user, submission_id=closed_employment.pk)
     review.verify(user=statistics_user, submission_id=closed_employment.pk)
 

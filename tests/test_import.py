@@ -42,6 +42,7 @@ from tests.roles import (
     provincial_row,
     save_figures,
     submission_in,
+    submit_row,
 )
 
 pytestmark = pytest.mark.django_db
@@ -263,7 +264,7 @@ def test_it_checks_again_on_confirmation(renshe, renshe_liaison, filled, employm
     # Meanwhile the unit saves and submits on the web page, and the office approves.
     fill_employment(renshe_liaison, employment_row, march)
     submission = Submission.objects.get(task_row=employment_row)
-    review.submit(user=renshe_liaison, submission_id=submission.pk, now=deadline_moment(march, 10))
+    submit_row(user=renshe_liaison, submission_id=submission.pk, now=deadline_moment(march, 10))
     review.approve(user=office_user, submission_id=submission.pk)
     before = database_state()
     response = renshe.post(location)

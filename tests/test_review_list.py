@@ -6,8 +6,7 @@ from django.urls import reverse
 from projects.models import TaskRow
 from reporting.models import Submission
 from reporting.selectors import late_and_missing, review_queue
-from reporting.workflow import review
-from tests.roles import client_for, deadline_moment, fill_employment
+from tests.roles import client_for, deadline_moment, fill_employment, submit_row
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def submit_employment(liaison, row, month, *, days_late: int) -> Submission:
     fill_employment(liaison, row, month)
     submission = Submission.objects.get(task_row=row, reporting_month=month)
-    review.submit(
+    submit_row(
         user=liaison, submission_id=submission.pk, now=deadline_moment(month, 10, days_after=days_late)
     )
     return submission

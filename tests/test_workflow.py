@@ -12,7 +12,7 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from projects.models import Indicator
+from projects.models import Indicator, Unit
 from reporting.models import Contribution, Figure, ReviewEvent, Submission
 from reporting.selectors import changes_since_last_review, returned_count, review_queue, submission_totals
 from reporting.workflow import data_entry, errors, review
@@ -33,6 +33,7 @@ from tests.roles import (
     provincial_row,
     save_figures,
     submission_in,
+    submit_row,
 )
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +87,7 @@ def test_it_submits_a_draft_and_records_the_event_with_a_snapshot(drive, renshe_
     submission = drive(Status.DRAFT)
     now = deadline_moment(march, 9)
 
-    review.submit(user=renshe_liaison, submission_id=submission.pk, now=now)
+    submit_row(user=renshe_liaison, submission_id=submission.pk, now=now)
 
     submission.refresh_from_db()
     assert submission.status == Status.SUBMITTED
@@ -100,7 +101,7 @@ def test_it_submits_a_draft_and_records_the_event_with_a_snapshot(drive, renshe_
 def test_it_records_a_submission_on_the_deadline_day_as_on_time(drive, renshe_liaison, march):
     submission = drive(Status.DRAFT)
 
-    review.submit(user=renshe_liaison, submission_id=submission.pk, now=deadline_moment(march, 23))
+    submit_row(user=renshe_liaison, submission_id=submission.pk, now=deadline_moment(march, 23))
 
     submission.refresh_from_db()
     assert submission.on_time is True
@@ -109,9 +110,7 @@ def test_it_records_a_submission_on_the_deadline_day_as_on_time(drive, renshe_li
 def test_it_records_a_submission_after_the_deadline_as_late(drive, renshe_liaison, march):
     submission = drive(Status.DRAFT)
 
-    review.submit(
-        user=renshe_liaison, submission_id=submission.pk, now=deadline_moment(march, 9, days_after=1)
-    )
+    submit_row(user=renshe_liaison, submission_id=submission.pk, now=deadline_moment(march, 9, days_after=1))
 
     submission.refresh_from_db()
     assert submission.on_time is False
@@ -121,7 +120,7 @@ def test_it_judges_timeliness_from_the_first_submission_only(drive, renshe_liais
     submission = drive(Status.RETURNED)  # first submitted on the deadline day
     late = deadline_moment(march, 9, days_after=5)
 
-    review.submit(user=renshe_liaison, submission_id=submission.pk, now=late)
+    submit_row(user=renshe_liaison, submission_id=submission.pk, now=late)
 
     submission.refresh_from_db()
     assert (submission.status, submission.on_time, submission.submitted_at) == (Status.SUBMITTED, True, late)
@@ -135,7 +134,7 @@ def test_it_refuses_to_submit_while_an_indicator_is_missing(renshe_liaison, empl
     with pytest.raises(
         errors.WorkflowError, match="以下指标尚未填报，不能提交：补贴性职业技能培训、其中创业培训"
     ):
-        review.submit(user=renshe_liaison, submission_id=submission.pk)
+        submit_row(user=renshe_liaison, submission_id=submission.pk)
 
     submission.refresh_from_db()
     assert submission.status == Status.DRAFT
@@ -172,7 +171,7 @@ def test_it_resubmits_a_returned_submission_and_clears_the_reason(drive, renshe_
     submission = drive(Status.RETURNED)
     fill_employment(renshe_liaison, submission.task_row, march, employment="110")
 
-    review.submit(user=renshe_liaison, submission_id=submission.pk, now=deadline_moment(march, 11))
+    submit_row(user=renshe_liaison, submission_id=submission.pk, now=deadline_moment(march, 11))
 
     submission.refresh_from_db()
     assert (submission.status, submission.return_reason) == (Status.SUBMITTED, "")
@@ -182,7 +181,7 @@ def test_it_resubmits_a_returned_submission_and_clears_the_reason(drive, renshe_
 
 def test_it_counts_every_return_in_the_review_queue(drive, renshe_liaison, office_user, march):
     submission = drive(Status.RETURNED)
-    review.submit(user=renshe_liaison, submission_id=submission.pk, now=deadline_moment(march, 11))
+    submit_row(user=renshe_liaison, submission_id=submission.pk, now=deadline_moment(march, 11))
     review.return_submission(user=office_user, submission_id=submission.pk, reason="仍有疑问。")
 
     assert returned_count(submission) == 2
@@ -192,7 +191,7 @@ def test_it_counts_every_return_in_the_review_queue(drive, renshe_liaison, offic
 def test_it_shows_the_reviewer_what_changed_between_two_submissions(drive, renshe_liaison, march):
     submission = drive(Status.RETURNED)
     fill_employment(renshe_liaison, submission.task_row, march, employment="110")
-    review.submit(user=renshe_liaison, submission_id=submission.pk, now=deadline_moment(march, 11))
+    submit_row(user=renshe_liaison, submission_id=submission.pk, now=deadline_moment(march, 11))
 
     changes = changes_since_last_review(submission)
 
@@ -309,7 +308,7 @@ def test_it_runs_the_whole_cycle_through_the_services(
     submission = drive(Status.DRAFT)
     steps = [
         (
-            lambda: review.submit(
+            lambda: submit_row(
                 user=renshe_liaison, submission_id=submission.pk, now=deadline_moment(march, 9)
             ),
             Status.SUBMITTED,
@@ -322,7 +321,7 @@ def test_it_runs_the_whole_cycle_through_the_services(
         ),
         (lambda: fill_employment(renshe_liaison, employment_row, march, employment="105"), Status.RETURNED),
         (
-            lambda: review.submit(
+            lambda: submit_row(
                 user=renshe_liaison, submission_id=submission.pk, now=deadline_moment(march, 9, days_after=1)
             ),
             Status.SUBMITTED,
@@ -335,7 +334,7 @@ def test_it_runs_the_whole_cycle_through_the_services(
             Status.RETURNED,
         ),
         (lambda: fill_employment(renshe_liaison, employment_row, march, employment="120"), Status.RETURNED),
-        (lambda: review.submit(user=renshe_liaison, submission_id=submission.pk), Status.SUBMITTED),
+        (lambda: submit_row(user=renshe_liaison, submission_id=submission.pk), Status.SUBMITTED),
     ]
     for step, expected in steps:
         step()
@@ -489,6 +488,10 @@ def _post_entry(client, row, month, values, *, submit=False):
     data = entry_data(row, values, version=version)
     if submit:
         data["submit_row"] = str(row.pk)
+        # The township of the row has not filled its part: the lead closes it as 本月无数据.
+        for unit in Unit.objects.filter(kind=Unit.Kind.TOWNSHIP):
+            data[f"r{row.pk}-nodata-{unit.pk}"] = "on"
+        data[f"r{row.pk}-nodata-reason"] = "本月该镇无新增"
     return client.post(entry_url(month), data)
 
 

@@ -329,6 +329,8 @@ def _write_sheet(*, user, unit, reporting_month, changes: list[_Change], submiss
         )
         contribution.version = change.entry.expected_version + 1
         contribution.updated_by, contribution.updated_at = user, now
+        # The unit's own figures replace a lead's 本月无数据 mark on its part.
+        contribution.no_data_reason, contribution.no_data_at, contribution.no_data_by = "", None, None
         contribution._change_reason = _change_reason(submission)
         (updated if contribution.pk else created).append(contribution)
         change.contribution = contribution
@@ -341,7 +343,18 @@ def _write_sheet(*, user, unit, reporting_month, changes: list[_Change], submiss
             raise _conflict(None) from None
     if updated:
         Contribution.objects.bulk_update(
-            updated, ["funds_invested", "progress", "problems", "version", "updated_by", "updated_at"]
+            updated,
+            [
+                "funds_invested",
+                "progress",
+                "problems",
+                "version",
+                "updated_by",
+                "updated_at",
+                "no_data_reason",
+                "no_data_at",
+                "no_data_by",
+            ],
         )
     history = _bulk_history(Contribution, created, user=user) + _bulk_history(
         Contribution, updated, user=user, before=before

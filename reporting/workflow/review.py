@@ -16,6 +16,7 @@ from reporting import access
 from reporting.calendar.deadlines import month_schedule
 from reporting.models import ReviewEvent, Submission
 from reporting.selectors import submission_snapshot
+from reporting.workflow.completeness import mark_no_data, parts_of
 from reporting.workflow.errors import LockedError, WorkflowError
 
 
@@ -57,7 +58,9 @@ def missing_indicators(submission: Submission) -> list[str]:
 
 
 @transaction.atomic
-def submit(*, user, submission_id: int, now=None) -> Submission:
+def submit(*, user, submission_id: int, now=None, no_data: dict[int, str] | None = None) -> Submission:
+    """The lead unit submits the row: every indicator filled, every responsible unit's part filled
+    or marked 本月无数据 with a reason in `no_data` (unit id → reason)."""
     now = now or timezone.now()
     submission = locked_submission(submission_id)
     if submission.status not in Submission.OPEN_STATUSES:
@@ -66,6 +69,16 @@ def submit(*, user, submission_id: int, now=None) -> Submission:
     missing = missing_indicators(submission)
     if missing:
         raise WorkflowError(_("以下指标尚未填报，不能提交：%(names)s") % {"names": "、".join(missing)})
+    unmarked = mark_no_data(
+        user=user, submission=submission, parts=parts_of(submission), reasons=no_data or {}
+    )
+    if unmarked:
+        raise WorkflowError(
+            _(
+                "以下责任单位尚未填报本行：%(units)s。请等待其填报，或为每个单位勾选“本月无数据”并填写原因后再提交。"
+            )
+            % {"units": "、".join(part.unit.name for part in unmarked)}
+        )
     schedule = month_schedule(submission.reporting_month)
     if submission.first_submitted_at is None:
         submission.first_submitted_at = now

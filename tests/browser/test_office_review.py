@@ -12,7 +12,8 @@ from reporting.calendar.deadlines import ensure_reporting_months
 from reporting.forms import field_name, read_sheet
 from reporting.models import ReviewEvent, Submission
 from reporting.selectors import entry_sheet
-from reporting.workflow import data_entry, review
+from reporting.workflow import data_entry
+from tests.roles import submit_row
 
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 ROW_TITLE = "促进高质量充分就业"
@@ -71,7 +72,7 @@ def test_office_returns_approves_and_forwards(
         progress="按计划推进。",
     )
     submission = Submission.objects.get(reporting_month=march, task_row=task_row)
-    review.submit(user=liaison, submission_id=submission.pk)
+    submit_row(user=liaison, submission_id=submission.pk)
     assert status_of(submission) == Submission.Status.SUBMITTED
 
     # The office opens the month's list and the row.
@@ -121,7 +122,7 @@ def test_office_returns_approves_and_forwards(
         funds="35.5",
         progress="按计划推进；创业培训已开班两期。",
     )
-    review.submit(user=liaison, submission_id=submission.pk)
+    submit_row(user=liaison, submission_id=submission.pk)
     assert status_of(submission) == Submission.Status.SUBMITTED
 
     page.reload()

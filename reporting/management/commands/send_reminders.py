@@ -31,10 +31,11 @@ class Command(BaseCommand):
         if not reminders:
             self.stdout.write(f"{reporting_month}：所有牵头单位均已提交。")
             return
-        self.stdout.write(f"{reporting_month}尚未提交的单位：")
+        self.stdout.write(f"{reporting_month}需提醒的单位：")
         for reminder in reminders:
             to = "、".join(reminder.recipients) or "（无联络员邮箱，请电话提醒）"
-            self.stdout.write(f"- {reminder.unit}（{len(reminder.rows)} 行）→ {to}")
+            closed = f"，{len(reminder.closed_parts)} 行被标记本月无数据" if reminder.closed_parts else ""
+            self.stdout.write(f"- {reminder.unit}（未提交 {len(reminder.rows)} 行{closed}）→ {to}")
         if dry_run:
             return
         sent = send_reminders(reporting_month=reporting_month, reminders=reminders)
