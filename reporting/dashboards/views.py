@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,7 +32,7 @@ from reporting import access
 from reporting.calendar.deadlines import MONTHS
 from reporting.calendar.timeliness import UNIT_MONTH_STATES, Timeliness
 from reporting.dashboards import page_cache
-from reporting.dashboards.basis import month_label
+from reporting.dashboards.basis import counting_sentence, current_month, month_label
 from reporting.dashboards.board import Board, board
 from reporting.dashboards.chart import line_chart
 from reporting.dashboards.indicator import corrections, indicator_months
@@ -101,6 +102,15 @@ def _rule_admin_url(plan_year: PlanYear) -> str:
     return f"{reverse('admin:reporting_statusrule_add')}?plan_year={plan_year.pk}"
 
 
+def _current_month_link(request, basis) -> tuple[str, str] | None:
+    """The same page for the month being reported today, unless that is the month shown."""
+    current = current_month(plan_year=basis.plan_year, today=timezone.localdate())
+    if current is None or current == basis.month:
+        return None
+    query = urlencode({"year": basis.plan_year.year, "month": current})
+    return f"{request.path}?{query}", month_label(basis.plan_year.year, current)
+
+
 def _render(request, template: str, tab: str, build: Callable[[], tuple[Board, dict]], *, title: str = ""):
     """The page; its dashboard fragment comes from the cache while the data has not changed.
 
@@ -128,6 +138,8 @@ def _render(request, template: str, tab: str, build: Callable[[], tuple[Board, d
             "years": list(PlanYear.objects.order_by("-year").values_list("year", flat=True)),
             "month_options": _month_options(the_board),
             "rules": rule_sentences(basis.limits),
+            "counting": counting_sentence(),
+            "current_month": _current_month_link(request, basis),
             "rule_admin_url": _rule_admin_url(basis.plan_year) if can_change_rule else "",
             "can_export_notice": can_export_notice,
             "exports_url": f"{reverse('reporting:exports')}?year={basis.plan_year.year}",
