@@ -47,7 +47,7 @@ from reporting.dashboards.lines import (
 from reporting.dashboards.notice import NoticeListExporter
 from reporting.dashboards.timeliness import timeliness_matrix, unit_submissions
 from reporting.models import StatusRule
-from reporting.progress import Status, rule_sentences
+from reporting.progress import Status, rule_sentences, stage_rule_table
 
 LIST_PAGE_SIZE = 200  # a county plan has about 70 indicators: one page, unless the year is huge
 OVERVIEW_BEHIND = 15  # the overview lists the worst ones; the full list is one click away
@@ -248,6 +248,8 @@ def indicator_detail(request, pk: int):
             "points": points,
             "chart": line_chart(line.indicator, points),
             "corrections": corrections(indicator=line.indicator, plan_year=plan_year),
+            # Beside the light: the milestone table for a milestone (the thresholds are `rules`).
+            "stage_rules": stage_rule_table() if indicator.kind == Indicator.Kind.MILESTONE else [],
         }
 
     return _render(request, "reporting/dashboard_indicator.html", "indicators", build, title=name)
