@@ -29,9 +29,9 @@ def is_counted(status: str | None) -> bool:
     return status in COUNTED
 
 
-def basis_sentence() -> str:
-    """The basis in words, as every output's heading and notes say it."""
-    return _("本表只计已核验数据（县统计局已核验或已上报的数据）")
+def basis_sentence(output: str | None = None) -> str:
+    """The basis in words, as every output's heading and notes say it; `output` names it (default 本表)."""
+    return _("%(output)s只计已核验数据（县统计局已核验或已上报的数据）") % {"output": output or _("本表")}
 
 
 def basis_heading(*, at: datetime | None = None) -> str:

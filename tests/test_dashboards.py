@@ -91,7 +91,7 @@ def test_it_takes_the_latest_forwarded_month(plan_2023):
     assert "2023年8月已报送" in basis.explanation
 
 
-def test_it_falls_back_to_the_latest_approved_month_and_says_so(plan_2023):
+def test_it_falls_back_to_the_latest_verified_month_and_says_so(plan_2023):
     put(plan_2023, 3, {EMPLOYMENT: 1000}, status=APPROVED)
     put(plan_2023, 4, {EMPLOYMENT: 1300}, status=Submission.Status.VERIFIED)
     put(plan_2023, 5, {EMPLOYMENT: 1500}, status=Submission.Status.SUBMITTED)
@@ -103,7 +103,7 @@ def test_it_falls_back_to_the_latest_approved_month_and_says_so(plan_2023):
     assert line_of(the_board, EMPLOYMENT).value_display == "1300人"
 
 
-def test_it_counts_only_forwarded_figures_in_a_forwarded_month(plan_2023):
+def test_it_leaves_out_figures_approved_but_not_verified(plan_2023):
     put(plan_2023, 8, {EMPLOYMENT: 3300})
     put(plan_2023, 8, {"康复救助残疾儿童": 80}, status=APPROVED)
 
@@ -111,6 +111,16 @@ def test_it_counts_only_forwarded_figures_in_a_forwarded_month(plan_2023):
 
     assert line_of(the_board, EMPLOYMENT).reported
     assert not line_of(the_board, "康复救助残疾儿童").reported
+
+
+def test_it_counts_verified_figures_in_a_forwarded_month(plan_2023):
+    put(plan_2023, 8, {EMPLOYMENT: 3300})
+    put(plan_2023, 8, {"康复救助残疾儿童": 80}, status=Submission.Status.VERIFIED)
+
+    line = line_of(board(plan_year=plan_2023), "康复救助残疾儿童")
+
+    assert line.reported
+    assert line.value_display == "80人"
 
 
 def test_it_reads_figures_live(plan_2023):

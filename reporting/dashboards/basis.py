@@ -1,21 +1,23 @@
 """Which month a dashboard shows and which figures it counts (the basis).
 
-Which figures: those of the latest month with forwarded figures (已报送). While a year has
-no forwarded month, the latest month with verified figures stands in, and the page says so.
-The statuses themselves are `reporting.counting`.
+Which month: the chosen one, else the latest month with forwarded figures (已报送). While a
+year has no forwarded month, the latest month with verified figures stands in, and the page
+says so. Which figures: the counted ones (`reporting.counting.COUNTED`), whatever the month;
+every board states it (`counting_sentence`) and links the month being reported today.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext
 
 from projects.models import PlanYear
-from reporting.calendar.deadlines import DATA_CUTOFF_DAY, MONTHS
-from reporting.counting import COUNTED, FORWARDED
+from reporting.calendar.deadlines import DATA_CUTOFF_DAY, MONTHS, current_reporting_month
+from reporting.counting import COUNTED, FORWARDED, basis_sentence
 from reporting.models import Submission
 from reporting.progress import (
     Thresholds,
@@ -47,7 +49,7 @@ class Basis:
 
     plan_year: PlanYear
     month: int | None
-    forwarded: bool  # forwarded figures only; otherwise every reviewed figure
+    forwarded: bool  # the month has forwarded figures: words the explanation only, counting is COUNTED
     chosen: bool  # the user picked the month
     limits: Thresholds
     months: tuple[MonthData, ...]
@@ -84,15 +86,20 @@ class Basis:
         """What the figures are, in one plain sentence."""
         if self.month is None:
             return gettext("本年度尚无已核验的月度数据，暂无可统计的内容。")
-        words = {"month": self.label}
+        words = {"month": self.label, "day": DATA_CUTOFF_DAY}
+        if self.forwarded and self.chosen:
+            return gettext("以下为%(month)s已报送的数据（统计截至当月%(day)s日）。") % words
         if self.forwarded:
-            return gettext("以下为%(month)s已报送的数据（统计截至当月%(day)s日）。") % {
-                **words,
-                "day": DATA_CUTOFF_DAY,
-            }
+            return (
+                gettext("以下为%(month)s已报送的数据（最近一个已报送的月份，统计截至当月%(day)s日）。")
+                % words
+            )
         has_reviewed = any(item.month == self.month and item.verified for item in self.months)
         if not has_reviewed:
-            return gettext("%(month)s尚无已核验的数据，各指标显示为未报送。") % words
+            return (
+                gettext("%(month)s尚无已核验的数据，各指标显示为本月未报送，并列出最近一次已核验的数据。")
+                % words
+            )
         if self.chosen:
             return (
                 gettext("%(month)s的数据尚未报送，以下为已核验（尚未报送）的数据，报送后以报送数据为准。")
@@ -105,6 +112,20 @@ class Basis:
             )
             % words
         )
+
+
+def counting_sentence() -> str:
+    """What a board counts (`reporting.counting`), and what it shows for a month not in."""
+    return gettext(
+        "%(basis)s；当月没有已核验数据的指标显示为“本月未报送”，并列出最近一次已核验的数据及其月份。"
+    ) % {"basis": basis_sentence(gettext("本页"))}
+
+
+def current_month(*, plan_year: PlanYear, today: date) -> int | None:
+    """The month being reported on `today` (`current_reporting_month`); None outside the plan year."""
+    if today.year != plan_year.year:
+        return None
+    return current_reporting_month(plan_year=plan_year, today=today).month
 
 
 def month_data(*, plan_year: PlanYear) -> tuple[MonthData, ...]:

@@ -1,9 +1,11 @@
 """The board: a plan year's indicators judged for the basis month, in a fixed number of queries.
 
-`board()` loads a plan year's indicators, every month's reviewed figures and the state of
-every submission (the sums are grouped in the database, see `reporting.progress.year_totals`),
-then judges each indicator with `reporting.progress.judge`. Pages filter and group that one
-result; no status rule is restated here.
+`board()` loads a plan year's indicators, every month's counted figures (`reporting.counting`)
+and the state of every submission (the sums are grouped in the database, see
+`reporting.progress.year_totals`), then judges each indicator with `reporting.progress.judge`.
+Pages filter and group that one result; no status rule is restated here. A month with no
+counted figure shows the latest counted one before it with its month (本月未报送), and 本月新增
+is `reporting.increments.increment` against the previous counted figure.
 
 Escalation: an indicator behind time progress (amber or red) in two consecutive forwarded
 months is flagged for its leader (督办); a flagged indicator in July or later is listed for
@@ -23,7 +25,16 @@ from projects.models import Indicator, PlanYear, Tier
 from projects.targets import TargetStep, target_at, target_history
 from reporting.counting import COUNTED, FORWARDED
 from reporting.dashboards.basis import Basis, dashboard_basis
-from reporting.dashboards.lines import NO_LEADER, IndicatorLine, LeaderGroup, Tally, tally, worst_first
+from reporting.dashboards.lines import (
+    NO_LEADER,
+    IndicatorLine,
+    LeaderGroup,
+    Tally,
+    has_figure,
+    tally,
+    worst_first,
+)
+from reporting.increments import increment
 from reporting.models import Submission
 from reporting.progress import (
     BEHIND_STATUSES,
@@ -136,7 +147,7 @@ def _elapsed(year: int, month: int) -> Decimal:
 
 @dataclass
 class YearFigures:
-    """A plan year's reviewed figures, submission states and targets in force, held for judging."""
+    """A plan year's counted figures, submission states and targets in force, held for judging."""
 
     plan_year: PlanYear
     limits: Thresholds
@@ -167,8 +178,16 @@ class YearFigures:
             target=self.target(indicator, month),
         )
 
+    def latest_counted(self, indicator: Indicator, month: int) -> tuple[int, Total] | None:
+        """The latest month before `month` with a counted figure, and that figure (months may be skipped)."""
+        for earlier in range(month - 1, 0, -1):
+            total = self.total(indicator, earlier, COUNTED)
+            if has_figure(total):
+                return earlier, total
+        return None
+
     def previous_value(self, indicator: Indicator, month: int) -> Decimal | None:
-        """The latest reviewed cumulative figure before the month (months may be skipped)."""
+        """The latest counted cumulative figure before the month: what 本月新增 is taken from."""
         for earlier in range(month - 1, 0, -1):
             total = self.total(indicator, earlier, COUNTED)
             if total is not None and total.value is not None:
@@ -255,8 +274,12 @@ def board(
             status,
             target=year.target(indicator, month),
         )
-        if total is not None and total.value is not None and indicator.is_additive:
-            line.increment = total.value - (year.previous_value(indicator, month) or Decimal(0))
+        line.increment = increment(
+            indicator, total.value if total else None, year.previous_value(indicator, month)
+        )
+        if basis.month is not None and not has_figure(total):
+            # No counted figure this month (本月未报送): the latest counted one before it, with its month.
+            line.latest_month, line.latest = year.latest_counted(indicator, month) or (None, None)
         if escalation_month is not None:
             line.escalation_month = escalation_month
             line.behind_run = year.behind_run(indicator, escalation_month)

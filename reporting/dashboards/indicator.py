@@ -15,6 +15,7 @@ from reporting.counting import COUNTED, FORWARDED
 from reporting.dashboards.basis import Basis
 from reporting.dashboards.board import YearFigures, load_year
 from reporting.dashboards.lines import signed_text, total_text
+from reporting.increments import increment
 from reporting.models import Contribution, Figure, ReviewEvent, Submission
 from reporting.progress import (
     Judgement,
@@ -57,7 +58,7 @@ class MonthPoint:
 def indicator_months(
     *, indicator: Indicator, basis: Basis, year: YearFigures | None = None
 ) -> list[MonthPoint]:
-    """The indicator's reviewed figure, increment, target and judgement month by month; five queries.
+    """The indicator's counted figure, increment, target and judgement month by month; five queries.
 
     Pass the `year` of a board whose lines include this indicator (`Board.year`) to reuse what
     it loaded: then one query, for the funds.
@@ -83,14 +84,12 @@ def indicator_months(
         .order_by()
         .values_list("submission__reporting_month__month", "total")
     )
-    points, previous = [], None
+    points = []
     for month in MONTHS:
         submission_id, status = year.state(indicator, month)
         total = year.total(indicator, month, COUNTED)
-        increment = None
-        if total is not None and total.value is not None and indicator.is_additive:
-            increment = total.value - (previous or Decimal(0))
-            previous = total.value
+        # 本月新增 against the previous counted cumulative, as the boards and exports take it.
+        added = increment(indicator, total.value if total else None, year.previous_value(indicator, month))
         points.append(
             MonthPoint(
                 month,
@@ -99,10 +98,10 @@ def indicator_months(
                 submission_id,
                 status,
                 year.judge(indicator, month, total) if total is not None else None,
-                increment,
+                added,
                 funds.get(month) if status in COUNTED else None,
                 text=total_text(indicator, total),
-                increment_text=signed_text(indicator, increment),
+                increment_text=signed_text(indicator, added),
                 target=year.target(indicator, month),
             )
         )

@@ -51,6 +51,9 @@ class IndicatorLine:
     behind_run: int = 0  # consecutive forwarded months behind, ending at the escalation month
     escalation_month: int | None = None
     target: Decimal | None = None  # in force for the month, after any approved adjustment
+    # No counted figure this month: the latest counted one before it, and its month ("截至3月").
+    latest: Total | None = None
+    latest_month: int | None = None
 
     @property
     def target_adjusted(self) -> bool:
@@ -105,7 +108,19 @@ class IndicatorLine:
 
     @property
     def value_display(self) -> str:
+        """The month's counted figure; else the latest counted one, e.g. "1257人（截至3月）"."""
+        if self.latest is not None and not has_figure(self.total):
+            return self.latest_display
         return total_text(self.indicator, self.total)
+
+    @property
+    def latest_display(self) -> str:
+        if self.latest is None:
+            return ""
+        return gettext("%(figure)s（截至%(month)s月）") % {
+            "figure": total_text(self.indicator, self.latest),
+            "month": self.latest_month,
+        }
 
     @property
     def increment_display(self) -> str:
@@ -120,6 +135,11 @@ class IndicatorLine:
     def sort_key(self):
         gap = self.judgement.gap if self.judgement.gap is not None else Decimal(-1000)
         return (self.severity, -gap, self.order)
+
+
+def has_figure(total: Total | None) -> bool:
+    """A counted figure with a number or a stage in it (a blank "no data" figure is none)."""
+    return total is not None and (total.value is not None or total.stage is not None)
 
 
 def total_text(indicator: Indicator, total: Total | None) -> str:

@@ -5,7 +5,6 @@ Every page is a GET, answers in a fixed number of queries, and is open to the ro
 from the geometry computed here.
 """
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -16,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,9 +32,10 @@ from reporting import access
 from reporting.calendar.deadlines import MONTHS
 from reporting.calendar.timeliness import UNIT_MONTH_STATES, Timeliness
 from reporting.dashboards import page_cache
-from reporting.dashboards.basis import month_label
+from reporting.dashboards.basis import counting_sentence, current_month, month_label
 from reporting.dashboards.board import Board, board
-from reporting.dashboards.indicator import MonthPoint, corrections, indicator_months
+from reporting.dashboards.chart import line_chart
+from reporting.dashboards.indicator import corrections, indicator_months
 from reporting.dashboards.lines import (
     NO_LEADER,
     NOTICE_FROM_MONTH,
@@ -46,7 +47,7 @@ from reporting.dashboards.lines import (
 from reporting.dashboards.notice import NoticeListExporter
 from reporting.dashboards.timeliness import timeliness_matrix, unit_submissions
 from reporting.models import StatusRule
-from reporting.progress import COLOUR, Status, rule_sentences
+from reporting.progress import Status, rule_sentences, stage_rule_table
 
 LIST_PAGE_SIZE = 200  # a county plan has about 70 indicators: one page, unless the year is huge
 OVERVIEW_BEHIND = 15  # the overview lists the worst ones; the full list is one click away
@@ -101,6 +102,15 @@ def _rule_admin_url(plan_year: PlanYear) -> str:
     return f"{reverse('admin:reporting_statusrule_add')}?plan_year={plan_year.pk}"
 
 
+def _current_month_link(request, basis) -> tuple[str, str] | None:
+    """The same page for the month being reported today, unless that is the month shown."""
+    current = current_month(plan_year=basis.plan_year, today=timezone.localdate())
+    if current is None or current == basis.month:
+        return None
+    query = urlencode({"year": basis.plan_year.year, "month": current})
+    return f"{request.path}?{query}", month_label(basis.plan_year.year, current)
+
+
 def _render(request, template: str, tab: str, build: Callable[[], tuple[Board, dict]], *, title: str = ""):
     """The page; its dashboard fragment comes from the cache while the data has not changed.
 
@@ -128,6 +138,8 @@ def _render(request, template: str, tab: str, build: Callable[[], tuple[Board, d
             "years": list(PlanYear.objects.order_by("-year").values_list("year", flat=True)),
             "month_options": _month_options(the_board),
             "rules": rule_sentences(basis.limits),
+            "counting": counting_sentence(),
+            "current_month": _current_month_link(request, basis),
             "rule_admin_url": _rule_admin_url(basis.plan_year) if can_change_rule else "",
             "can_export_notice": can_export_notice,
             "exports_url": f"{reverse('reporting:exports')}?year={basis.plan_year.year}",
@@ -236,6 +248,8 @@ def indicator_detail(request, pk: int):
             "points": points,
             "chart": line_chart(line.indicator, points),
             "corrections": corrections(indicator=line.indicator, plan_year=plan_year),
+            # Beside the light: the milestone table for a milestone (the thresholds are `rules`).
+            "stage_rules": stage_rule_table() if indicator.kind == Indicator.Kind.MILESTONE else [],
         }
 
     return _render(request, "reporting/dashboard_indicator.html", "indicators", build, title=name)
@@ -370,108 +384,3 @@ def escalations(request):
 def notice_export(request):
     require(access.can_export_notice_list(request.user), _("通报名单仅由专班办公室导出。"))
     return deliver(NoticeListExporter(board=_board(request)), request=request, query=request.GET.urlencode())
-
-
-# --- chart geometry ----------------------------------------------------------------------------
-
-WIDTH, HEIGHT = 360, 210
-LEFT, RIGHT, TOP, BOTTOM = 46, 10, 14, 26
-
-
-def _nice_ceiling(value: float) -> tuple[float, float]:
-    """A round upper bound and the step of four grid lines below it."""
-    if value <= 0:
-        return 4.0, 1.0
-    exponent = math.floor(math.log10(value / 4))
-    for multiple in (1, 2, 2.5, 5, 10):
-        step = multiple * 10**exponent
-        if step * 4 >= value:
-            return step * 4, step
-    return value, value / 4  # pragma: no cover - the loop always returns
-
-
-def _compact(value: float) -> str:
-    if abs(value) >= 10000:
-        return f"{value / 10000:.4g}" + _("万")
-    return f"{value:.4g}"
-
-
-def _xy(x: float, y: float) -> str:
-    return f"{x:.1f},{y:.1f}"
-
-
-def line_chart(indicator: Indicator, points: list[MonthPoint]) -> dict:
-    """Geometry of the month-by-month chart: cumulative figure, target line, time-progress pace."""
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    milestone = indicator.kind == Indicator.Kind.MILESTONE
-    values = [float(point.value) for point in points if point.value is not None]
-    targets = [(point, indicator.target_stage if milestone else point.target) for point in points]
-    baseline = None if milestone else indicator.baseline_value
-    if milestone:
-        top, step = float(Indicator.Stage.COMPLETED), 1.0
-    else:
-        highest = [*values, *(float(target) for _point, target in targets if target), float(baseline or 0)]
-        top, step = _nice_ceiling(max(highest) * 1.08)
-
-    def x(month: int) -> float:
-        return LEFT + (month - 1) * plot_w / 11
-
-    def y(value) -> float:
-        return TOP + plot_h * (1 - float(value) / top)
-
-    ticks = []
-    for index in range(int(round(top / step)) + 1):
-        value = index * step
-        label = Indicator.Stage(int(value)).label if milestone else _compact(value)
-        ticks.append({"y": f"{y(value):.1f}", "label": label})
-    # The target in force month by month: a step where an approved adjustment changed it.
-    target_path = []
-    for point, target in targets:
-        if target is None:
-            continue
-        if target_path and target_path[-1][1] != target:
-            target_path.append((x(point.month) - plot_w / 22, target_path[-1][1]))
-            target_path.append((x(point.month) - plot_w / 22, target))
-        target_path.append((x(point.month), target))
-    pace = None
-    if indicator.is_additive:
-        pace = " ".join(
-            _xy(x(point.month), y(target * point.elapsed / 100)) for point, target in targets if target
-        )
-    dots, path = [], []
-    for point in points:
-        if point.value is None:
-            continue
-        colour = COLOUR[point.judgement.status] if point.judgement else "grey"
-        path.append(_xy(x(point.month), y(point.value)))
-        dots.append(
-            {
-                "x": f"{x(point.month):.1f}",
-                "y": f"{y(point.value):.1f}",
-                "colour": colour,
-                "hollow": not point.forwarded,
-                "title": _("%(month)s月：%(figure)s") % {"month": point.month, "figure": point.text}
-                + ("" if point.forwarded else _("（已核验，尚未报送）")),
-            }
-        )
-    last_target = target_path[-1][1] if target_path else None
-    return {
-        "width": WIDTH,
-        "height": HEIGHT,
-        "left": LEFT,
-        "right": WIDTH - RIGHT,
-        "label_y": HEIGHT - 8,
-        "ticks": ticks,
-        "months": [{"x": f"{x(month):.1f}", "label": f"{month}"} for month in MONTHS],
-        "target": {
-            "points": " ".join(_xy(px, y(value)) for px, value in target_path),
-            "y": f"{y(last_target):.1f}",
-            "label": _("目标"),
-        }
-        if target_path
-        else None,
-        "baseline": {"y": f"{y(baseline):.1f}", "label": _("基数")} if baseline else None,
-        "pace": pace or None,
-        "path": " ".join(path),
-        "dots": dots,
-    }
