@@ -16,6 +16,7 @@ from beneficiaries.models import TOWNSHIP_KINDS, Beneficiary, DoubleCountingPair
 from projects.models import ADDITIVE_KINDS, Indicator, TaskRow, Unit
 from projects.participation import leads_row
 from reporting.access import visible_submissions
+from reporting.counting import COUNTED
 from reporting.models import ReportingMonth, Submission
 from reporting.progress import month_totals
 from reporting.selectors import submission_totals
@@ -106,7 +107,11 @@ class IndicatorCount:
 def row_counts(
     row_access: RowAccess, *, reporting_month: ReportingMonth | None, cutoff: date | None
 ) -> list[IndicatorCount]:
-    """Per additive indicator: people listed, and (for those who see the gap) the month's reported figure."""
+    """Per additive indicator: people listed, and (for those who see the gap) the month's counted figure.
+
+    The reported figure follows the counting rule (`reporting.counting`): only verified figures,
+    as on the boards and in the monthly report; None where the month has none.
+    """
     counts = {item.pk: IndicatorCount(item) for item in list_indicators(row_access.task_row)}
     entries = counted_entries(row_access).active().order_by()
     by_cutoff = Q(benefit_date__lte=cutoff) if cutoff else Q(pk__isnull=False)
@@ -130,7 +135,7 @@ def row_counts(
         if row["indicator_id"] in counts:
             counts[row["indicator_id"]].by_township.append((row["township__name"], row["people"]))
     if row_access.sees_gap and reporting_month is not None:
-        totals = month_totals(reporting_month=reporting_month)
+        totals = month_totals(reporting_month=reporting_month, statuses=COUNTED)
         for indicator_id, entry in counts.items():
             total = totals.get(indicator_id)
             entry.reported = total.value if total else None

@@ -29,6 +29,7 @@ from reporting.calendar.deadlines import (
     month_schedule,
     requested_reporting_month,
 )
+from reporting.counting import basis_heading
 
 PAGE_SIZE = 50
 PREVIEW_ROWS = 200
@@ -82,6 +83,8 @@ def row_detail(request, pk):
         "cutoff": cutoff,
         "months": range(1, 13),
         "counts": counts,
+        # The reported figures set against the list count verified figures only: say so.
+        "basis": basis_heading() if row_access.sees_gap else "",
         "indicators": selectors.list_indicators(task_row),
     }
     if row_access.people:

@@ -32,6 +32,7 @@ from reporting.workflow import data_entry, review
 from reporting.workflow.validation import FigureInput
 from tests.roles import (
     EMPLOYMENT,
+    STARTUP_TRAINING,
     TRAINING,
     client_for,
     deadline_moment,
@@ -56,10 +57,13 @@ HEADERS = [
     "计量单位",
     "目标",
     "累计完成",
+    "本月新增",
     "完成率",
     "序时进度",
     "完成率与序时进度之差",
     "预警状态",
+    "最近已核验数（月份）",
+    "待审核数（不计入合计）",
     "累计投入资金（万元）",
     "报送情况",
     "审核状态",
@@ -81,9 +85,10 @@ SUBMISSION_HEADERS = [
 ]
 COLUMN = {name: index for index, name in enumerate(HEADERS)}
 SUBMISSION_COLUMN = {name: index for index, name in enumerate(SUBMISSION_HEADERS)}
-# Month rows and calendar (2), demo flag, thresholds; sheet 1 merges four cursors (indicators,
-# figure totals, submissions, narratives), sheet 2 two (task rows, submissions).
-MONTHLY_QUERIES = 10
+# Month rows and calendar (2), demo flag, thresholds; sheet 1 merges six cursors (indicators,
+# counted totals, totals awaiting review, earlier counted totals, submissions, narratives),
+# sheet 2 two (task rows, submissions); sheet 3 (the rules) none.
+MONTHLY_QUERIES = 12
 EVIL = '=HYPERLINK("http://evil.example","点我")'
 
 
@@ -123,6 +128,22 @@ def _submission_line(sheet, task_row: TaskRow):
         and row[SUBMISSION_COLUMN["牵头单位"]].value == task_row.lead_unit.name
         and row[SUBMISSION_COLUMN["任务内容"]].value == (task_row.title or None)
     )
+
+
+@pytest.fixture
+def verify(office_user, statistics_user):
+    """Submit, approve and verify a row's month through the services, so its figures count."""
+
+    def verify(row: TaskRow, month, *, liaison) -> Submission:
+        submission = Submission.objects.get(task_row=row, reporting_month=month)
+        review.submit(user=liaison, submission_id=submission.pk, now=deadline_moment(month, 10))
+        review.approve(user=office_user, submission_id=submission.pk)
+        review.verify(user=statistics_user, submission_id=submission.pk)
+        submission.refresh_from_db()
+        assert submission.status == Submission.Status.VERIFIED
+        return submission
+
+    return verify
 
 
 def _fill_all(user, row: TaskRow, month, value="1"):
@@ -165,8 +186,9 @@ def test_it_lists_every_indicator_of_the_year_in_plan_order(plan_2023):
     assert [row[COLUMN["序号"]].value for row in rows] == list(range(1, 67))
 
 
-def test_it_writes_figures_and_targets_as_numbers(plan_2023, renshe_liaison, employment_row, march):
+def test_it_writes_figures_and_targets_as_numbers(plan_2023, renshe_liaison, employment_row, march, verify):
     fill_employment(renshe_liaison, employment_row, march, employment="930")
+    verify(employment_row, march, liaison=renshe_liaison)
     row = _line(_workbook(plan_2023).worksheets[0], EMPLOYMENT)
     target, figure = row[COLUMN["目标"]], row[COLUMN["累计完成"]]
     assert (target.value, target.data_type, target.number_format) == (4650, "n", "0")
@@ -174,9 +196,10 @@ def test_it_writes_figures_and_targets_as_numbers(plan_2023, renshe_liaison, emp
 
 
 def test_it_formats_completion_time_progress_and_gap_as_percentages(
-    plan_2023, renshe_liaison, employment_row, march
+    plan_2023, renshe_liaison, employment_row, march, verify
 ):
     fill_employment(renshe_liaison, employment_row, march, employment="930")
+    verify(employment_row, march, liaison=renshe_liaison)
     row = _line(_workbook(plan_2023).worksheets[0], EMPLOYMENT)
     completion, elapsed, gap = (row[COLUMN[name]] for name in ("完成率", "序时进度", "完成率与序时进度之差"))
     # 930 of 4,650 is 20.0%; 20 March is day 79 of 365, 21.6% of the year.
@@ -188,18 +211,26 @@ def test_it_formats_completion_time_progress_and_gap_as_percentages(
 
 
 def test_it_sums_every_units_figure_of_an_additive_indicator(
-    plan_2023, renshe_liaison, township_liaison, employment_row, march
+    plan_2023, renshe_liaison, township_liaison, employment_row, march, verify
 ):
     fill_employment(renshe_liaison, employment_row, march, employment="100")
     save_figures(township_liaison, employment_row, march, {EMPLOYMENT: "20"})
+    verify(employment_row, march, liaison=renshe_liaison)
     assert _line(_workbook(plan_2023).worksheets[0], EMPLOYMENT)[COLUMN["累计完成"]].value == 120
 
 
 def test_it_sums_the_funds_of_every_unit_once_per_task_row(
-    plan_2023, renshe_liaison, township_liaison, employment_row, march
+    plan_2023, renshe_liaison, township_liaison, employment_row, march, verify
 ):
-    save_figures(renshe_liaison, employment_row, march, {EMPLOYMENT: "100"}, funds="150.50")
+    save_figures(
+        renshe_liaison,
+        employment_row,
+        march,
+        {EMPLOYMENT: "100", TRAINING: "50", STARTUP_TRAINING: "10"},
+        funds="150.50",
+    )
     save_figures(township_liaison, employment_row, march, {EMPLOYMENT: "20"}, funds="20")
+    verify(employment_row, march, liaison=renshe_liaison)
     sheet = _workbook(plan_2023).worksheets[0]
     first, second = _line(sheet, EMPLOYMENT), _line(sheet, TRAINING)
     assert (first[COLUMN["累计投入资金（万元）"]].value, first[COLUMN["累计投入资金（万元）"]].data_type) == (
@@ -211,9 +242,10 @@ def test_it_sums_the_funds_of_every_unit_once_per_task_row(
 
 
 def test_it_judges_against_the_target_in_force_after_an_approved_adjustment(
-    plan_2023, renshe_liaison, office_user, employment_row, march
+    plan_2023, renshe_liaison, office_user, employment_row, march, verify
 ):
     fill_employment(renshe_liaison, employment_row, march, employment="930")
+    verify(employment_row, march, liaison=renshe_liaison)
     adjustment = TargetAdjustment.objects.create(
         plan_year=plan_2023,
         unit=employment_row.lead_unit,
@@ -245,9 +277,10 @@ def test_it_shows_a_pending_target_as_to_be_set(plan_2023):
     assert row[COLUMN["预警状态"]].value == "目标待下达"
 
 
-def test_it_shows_a_milestone_figure_as_its_stage_label(plan_2023, django_user_model, march):
+def test_it_shows_a_milestone_figure_as_its_stage_label(plan_2023, django_user_model, march, verify):
     liaison = make_member(django_user_model, "jiaoyu", Role.LIAISON, unit="县教育局")
     _fill_all(liaison, provincial_row(plan_2023, 1), march)
+    verify(provincial_row(plan_2023, 1), march, liaison=liaison)
     row = _line(_workbook(plan_2023).worksheets[0], "启动县域普通高中一校一栋建筑项目")
     assert row[COLUMN["累计完成"]].value == "推进中"
 
@@ -295,7 +328,7 @@ def test_it_adds_a_second_sheet_of_who_submitted_when(plan_2023):
     workbook = _workbook(plan_2023)
     sheet = workbook["报送情况"]
     _header_row, header, rows = _table(sheet)
-    assert workbook.sheetnames == ["月度调度表", "报送情况"]
+    assert workbook.sheetnames == ["月度调度表", "报送情况", "判定规则"]
     assert sheet["A1"].value == "2023年3月各单位报送情况"
     assert header == SUBMISSION_HEADERS
     assert len(rows) == TaskRow.objects.filter(project__tier__plan_year=plan_2023).count()
@@ -364,7 +397,7 @@ def test_it_keeps_only_the_chosen_leader(plan_2023):
 
 def test_it_names_the_filters_in_the_heading(plan_2023):
     sheet = _workbook(plan_2023, lead_unit=Unit.objects.get(name="县民政局")).worksheets[0]
-    assert "筛选条件：牵头单位：县民政局" in [sheet.cell(row, 1).value for row in range(1, 5)]
+    assert "筛选条件：牵头单位：县民政局" in [sheet.cell(row, 1).value for row in range(1, 10)]
 
 
 # --- safety ---------------------------------------------------------------------------------------
@@ -494,7 +527,7 @@ def test_it_streams_the_monthly_report_from_a_file(plan_2023, office_user):
     # 月度调度表-2023年3月.xlsx, percent-encoded per RFC 5987.
     assert response["Content-Disposition"].startswith("attachment; filename*=utf-8''%E6%9C%88%E5%BA%A6")
     content = b"".join(response.streaming_content)
-    assert load_workbook(io.BytesIO(content)).sheetnames == ["月度调度表", "报送情况"]
+    assert load_workbook(io.BytesIO(content)).sheetnames == ["月度调度表", "报送情况", "判定规则"]
 
 
 def test_it_applies_the_filters_of_the_form(plan_2023, leader_user):

@@ -1,4 +1,9 @@
-"""The monthly progress report (月度调度表) as an Excel file."""
+"""The monthly progress report (月度调度表) as an Excel file.
+
+Every sheet states its basis in its heading (`reporting.counting.basis_heading`): the report
+counts verified figures only; those awaiting review have a column of their own, outside every
+total, and the judging rules are written out on a sheet of their own (判定规则).
+"""
 
 from collections.abc import Iterator
 from decimal import Decimal
@@ -20,10 +25,12 @@ from core.xlsx import (
 )
 from projects.models import Indicator
 from reporting.calendar.timeliness import Timeliness
+from reporting.counting import basis_heading
 from reporting.exports.monthly import (
     MonthContext,
     MonthlyFilter,
     MonthlyLine,
+    Reading,
     SubmissionLine,
     month_context,
     monthly_lines,
@@ -31,7 +38,18 @@ from reporting.exports.monthly import (
     submission_lines,
 )
 from reporting.models import Submission
-from reporting.progress import judge, thresholds_for, time_progress
+from reporting.progress import (
+    Thresholds,
+    judge,
+    rule_sentences,
+    stage_rule_table,
+    thresholds_for,
+    time_progress,
+)
+
+
+def _rules(limits: Thresholds) -> list[str]:
+    return [str(sentence) for sentence in rule_sentences(limits)]
 
 
 def _date_text(day) -> str:
@@ -55,10 +73,13 @@ class MonthlyReportExporter(StreamingExporter):
         Column(gettext_lazy("计量单位"), 8),
         Column(gettext_lazy("目标"), 12),
         Column(gettext_lazy("累计完成"), 12),
+        Column(gettext_lazy("本月新增"), 10),
         Column(gettext_lazy("完成率"), 9, PERCENT),
         Column(gettext_lazy("序时进度"), 9, PERCENT),
         Column(gettext_lazy("完成率与序时进度之差"), 11, PERCENT),
         Column(gettext_lazy("预警状态"), 10),
+        Column(gettext_lazy("最近已核验数（月份）"), 14),
+        Column(gettext_lazy("待审核数（不计入合计）"), 12),
         Column(gettext_lazy("累计投入资金（万元）"), 12, MONEY),
         Column(gettext_lazy("报送情况"), 9),
         Column(gettext_lazy("审核状态"), 9),
@@ -78,6 +99,12 @@ class MonthlyReportExporter(StreamingExporter):
         Column(gettext_lazy("逾期天数"), 9, "0"),
         Column(gettext_lazy("审核状态"), 9),
     )
+    RULE_COLUMNS = (
+        Column(gettext_lazy("目标节点"), 20),
+        Column(gettext_lazy("已达到节点"), 12),
+        Column(gettext_lazy("完成率"), 9),
+        Column(gettext_lazy("预警状态"), 36, wrap=True),
+    )
 
     def __init__(self, *, filters: MonthlyFilter):
         self.filters = filters
@@ -91,21 +118,30 @@ class MonthlyReportExporter(StreamingExporter):
 
     def sheets(self) -> Iterator[SheetSpec]:
         context = month_context(self.filters)
-        yield self._indicator_sheet(context)
-        yield self._submission_sheet(context)
+        limits = thresholds_for(self.filters.plan_year)
+        # One moment for every sheet's basis line.
+        basis = basis_heading()
+        yield self._indicator_sheet(context, limits, basis)
+        yield self._submission_sheet(context, basis)
+        yield self._rule_sheet(limits, basis)
 
     # --- sheet 1: the indicators ---------------------------------------------------------------
 
-    def _indicator_sheet(self, context: MonthContext) -> SheetSpec:
+    def _indicator_sheet(self, context: MonthContext, limits: Thresholds, basis: str) -> SheetSpec:
         filters, schedule = self.filters, context.schedule
         elapsed = time_progress(year=self.year, month=filters.month)
         notes = [
+            basis,
             _("数据截至%(cutoff)s；序时进度%(elapsed)s%%；报送截止日%(deadline)s。")
             % {
                 "cutoff": _date_text(schedule.data_cutoff),
                 "elapsed": elapsed,
                 "deadline": _date_text(schedule.submit_deadline),
             },
+            _(
+                "累计完成、完成率、本月新增和累计投入资金只计已核验数据；已提交、已审核未核验的数据列在"
+                "“待审核数（不计入合计）”，草稿、已退回和截止未报的数据不列入本表。"
+            ),
             _("累计投入资金为各单位填报之和，每项任务只列在其第一个指标所在行。"),
         ]
         if filters.describe():
@@ -120,11 +156,15 @@ class MonthlyReportExporter(StreamingExporter):
                 % {"year": self.year, "month": filters.month},
                 *notes,
             ],
-            rows=self._indicator_rows(context, elapsed),
+            rows=self._indicator_rows(context, elapsed, limits),
+            footer=lambda: [
+                _("判定规则："),
+                *_rules(limits),
+                _("节点任务的判定见“判定规则”工作表。"),
+            ],
         )
 
-    def _indicator_rows(self, context: MonthContext, elapsed: Decimal) -> Iterator[tuple]:
-        limits = thresholds_for(self.filters.plan_year)
+    def _indicator_rows(self, context: MonthContext, elapsed: Decimal, limits: Thresholds) -> Iterator[tuple]:
         for number, line in enumerate(monthly_lines(self.filters, context), start=1):
             indicator, task_row, month = line.indicator, line.task_row, line.month
             judgement = judge(
@@ -146,13 +186,16 @@ class MonthlyReportExporter(StreamingExporter):
                 indicator.name,
                 indicator.measure,
                 self._target(indicator, line.target),
-                self._figure(line),
+                self._figure(indicator, Reading(line.value, line.stage)),
+                self._number(indicator, line.increment),
                 as_fraction(completion),
                 as_fraction(elapsed),
                 as_fraction(completion - elapsed) if completion is not None else None,
                 str(judgement.label),
+                self._latest_counted(line),
+                self._figure(indicator, line.awaiting),
                 month.funds if line.first_of_row else None,
-                str(month.timeliness.label),
+                month.report_label,
                 status_label(month.status),
                 line.narrative.progress_text,
                 line.narrative.problems_text,
@@ -170,17 +213,34 @@ class MonthlyReportExporter(StreamingExporter):
         return Formatted(target, number_format_for(indicator.decimal_places))
 
     @staticmethod
-    def _figure(line: MonthlyLine):
+    def _number(indicator: Indicator, value: Decimal | None):
+        if value is None:
+            return None
+        return Formatted(value, number_format_for(indicator.decimal_places))
+
+    @classmethod
+    def _figure(cls, indicator: Indicator, reading: Reading):
+        """A figure as a number with the indicator's decimals, or a milestone's stage name."""
+        if indicator.kind == Indicator.Kind.MILESTONE:
+            return str(Indicator.Stage(reading.stage).label) if reading.stage is not None else None
+        return cls._number(indicator, reading.value)
+
+    @staticmethod
+    def _latest_counted(line: MonthlyLine) -> str | None:
+        """ "1257（2月）": the latest counted figure of an earlier month, where this month has none."""
+        latest = line.latest_counted
+        if latest is None:
+            return None
         indicator = line.indicator
         if indicator.kind == Indicator.Kind.MILESTONE:
-            return str(Indicator.Stage(line.stage).label) if line.stage is not None else None
-        if line.value is None:
-            return None
-        return Formatted(line.value, number_format_for(indicator.decimal_places))
+            text = str(Indicator.Stage(latest.stage).label) if latest.stage is not None else ""
+        else:
+            text = indicator.format_number(latest.value)
+        return _("%(figure)s（%(month)s月）") % {"figure": text, "month": latest.month}
 
     # --- sheet 2: who submitted when -----------------------------------------------------------
 
-    def _submission_sheet(self, context: MonthContext) -> SheetSpec:
+    def _submission_sheet(self, context: MonthContext, basis: str) -> SheetSpec:
         schedule = context.schedule
         deadline = _("报送截止日：%(deadline)s") % {"deadline": _date_text(schedule.submit_deadline)}
         if schedule.submit_overridden:
@@ -209,6 +269,7 @@ class MonthlyReportExporter(StreamingExporter):
             columns=self.SUBMISSION_COLUMNS,
             heading=[
                 _("%(year)s年%(month)s月各单位报送情况") % {"year": self.year, "month": self.filters.month},
+                basis,
                 deadline + _("；按首次提交时间判定是否按时（工作日顺延）。"),
             ],
             rows=rows(),
@@ -227,7 +288,18 @@ class MonthlyReportExporter(StreamingExporter):
             line.deadline,
             month.first_submitted_at,
             month.submitted_at,
-            str(line.timeliness.label),
+            month.report_label,
             line.days_late,
             status_label(month.status),
+        )
+
+    # --- sheet 3: the judging rules ------------------------------------------------------------
+
+    def _rule_sheet(self, limits: Thresholds, basis: str) -> SheetSpec:
+        """The rules behind 预警状态: the red-amber-green sentences and the milestone table."""
+        return SheetSpec(
+            title=_("判定规则"),
+            columns=self.RULE_COLUMNS,
+            heading=[_("预警状态判定规则"), basis, *_rules(limits), _("节点任务判定表：")],
+            rows=((rule.target, rule.reached, rule.completion, rule.status) for rule in stage_rule_table()),
         )

@@ -6,6 +6,11 @@ submissions and narratives come from database cursors sorted the same way
 (tier, project, task row) and are merged as they pass, like a merge join. The
 number of queries is fixed, whatever the plan holds, and rows are read as plain
 values: the only model built per line is an unsaved Indicator for `judge`.
+
+Figures follow the counting rule (`reporting.counting`): the month's totals are of counted
+figures only; the figures awaiting review come from a cursor of their own and stay apart; the
+counted totals of earlier months give 本月新增 and, for a month without a counted figure, the
+latest counted one.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ from projects.models import (
 from projects.targets import adjusted_target, target_in_force
 from reporting.calendar.deadlines import MonthSchedule, year_schedule
 from reporting.calendar.timeliness import Timeliness, row_timeliness
+from reporting.counting import AWAITING_REVIEW, COUNTED
+from reporting.increments import increment
 from reporting.models import Contribution, Figure, Submission
 
 # Rows fetched per round trip; the cursors never hold more than this in Python.
@@ -166,11 +173,33 @@ class RowMonth:
     on_time: bool | None = None
     first_submitted_at: datetime | None = None
     submitted_at: datetime | None = None
-    funds: Decimal | None = None
+    funds: Decimal | None = None  # of counted submissions only
+    late_report: bool = False
 
     @property
     def timeliness(self) -> Timeliness:
         return row_timeliness(first_submitted_at=self.first_submitted_at, on_time=self.on_time)
+
+    @property
+    def report_label(self) -> str:
+        """报送情况: 补报 for a row the office opened after the month was forwarded, else its timeliness."""
+        return _("补报") if self.late_report else str(self.timeliness.label)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """An indicator's figure (a value, or a milestone's stage) and, for an earlier one, its month."""
+
+    value: Decimal | None = None
+    stage: int | None = None
+    month: int | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return self.value is None and self.stage is None
+
+
+NOTHING = Reading()
 
 
 @dataclass(frozen=True)
@@ -181,11 +210,30 @@ class MonthlyLine:
     indicator: Indicator
     # The target in force in the month: the plan's, or an approved adjustment's (指标调整).
     target: Decimal | None
+    # The month's counted figure (None: no counted figure this month).
     value: Decimal | None
     stage: int | None
     first_of_row: bool
     month: RowMonth
     narrative: RowNarrative
+    # The month's figures awaiting review (submitted or approved): shown apart, never counted.
+    awaiting: Reading = NOTHING
+    # The latest counted figure of an earlier month of the year, if any.
+    earlier: Reading = NOTHING
+
+    @property
+    def is_counted(self) -> bool:
+        return self.value is not None or self.stage is not None
+
+    @property
+    def increment(self) -> Decimal | None:
+        """本月新增: `reporting.increments.increment` of the counted figure and the earlier one."""
+        return increment(self.indicator, self.value, self.earlier.value)
+
+    @property
+    def latest_counted(self) -> Reading | None:
+        """For a month without a counted figure: the latest counted one before it, if any."""
+        return None if self.is_counted or self.earlier.is_empty else self.earlier
 
 
 INDICATOR_FIELDS = (
@@ -219,9 +267,10 @@ def _indicators(filters: MonthlyFilter) -> QuerySet:
     )
 
 
-def _figure_totals(filters: MonthlyFilter, context: MonthContext) -> QuerySet:
-    """Per indicator with figures: the sum of every unit's values and the lead unit's value and stage.
+def _figure_totals(filters: MonthlyFilter, context: MonthContext, statuses) -> QuerySet:
+    """Per indicator with figures of the given statuses: every unit's sum, the lead unit's value and stage.
 
+    `statuses` is `COUNTED` for the report's figures, `AWAITING_REVIEW` for the column kept apart.
     The figure of an indicator follows `reporting.progress.month_totals`: additive
     indicators sum every unit's figure, the others take the lead unit's.
 
@@ -233,7 +282,9 @@ def _figure_totals(filters: MonthlyFilter, context: MonthContext) -> QuerySet:
     lead = Q(contribution__unit_id=F(f"{row}lead_unit_id"))
     return (
         Figure.objects.filter(
-            filters.task_rows(row), contribution__submission__reporting_month_id=context.reporting_month_id
+            filters.task_rows(row),
+            contribution__submission__reporting_month_id=context.reporting_month_id,
+            contribution__submission__status__in=statuses,
         )
         .values(*_ordered(row), "indicator__position", "indicator_id")
         .annotate(
@@ -248,13 +299,68 @@ def _figure_totals(filters: MonthlyFilter, context: MonthContext) -> QuerySet:
     )
 
 
+EARLIER_MONTH = "contribution__submission__reporting_month__month"
+
+
+def _earlier_counted_totals(filters: MonthlyFilter) -> QuerySet:
+    """The counted totals of the year's earlier months, per indicator, the latest month first.
+
+    Sorted like `_figure_totals` and then by month, descending: the first row of an indicator
+    whose figure is there is its latest counted figure before the month (months may be skipped).
+    """
+    row = "contribution__submission__task_row__"
+    lead = Q(contribution__unit_id=F(f"{row}lead_unit_id"))
+    return (
+        Figure.objects.filter(
+            filters.task_rows(row),
+            contribution__submission__reporting_month__month__lt=filters.month,
+            contribution__submission__status__in=COUNTED,
+        )
+        .values(*_ordered(row), "indicator__position", "indicator_id", EARLIER_MONTH)
+        .annotate(
+            total=Sum("value"),
+            lead_value=Max("value", filter=lead),
+            lead_stage=Max("stage", filter=lead),
+        )
+        .order_by(*_ordered(row), "indicator__position", "indicator_id", f"-{EARLIER_MONTH}")
+        .values_list(
+            *_ordered(row),
+            "indicator__position",
+            "indicator_id",
+            EARLIER_MONTH,
+            "total",
+            "lead_value",
+            "lead_stage",
+        )
+    )
+
+
+def _reading(indicator: Indicator, total, lead_value, lead_stage, month=None) -> Reading:
+    """The indicator's figure from a grouped row: the sum if additive, else the lead unit's."""
+    if indicator.is_additive:
+        return Reading(total, None, month)
+    return Reading(lead_value, lead_stage, month)
+
+
+def _latest(indicator: Indicator, rows: list[tuple]) -> Reading:
+    """The first of an indicator's earlier months (latest first) that holds its figure."""
+    for month, total, lead_value, lead_stage in rows:
+        reading = _reading(indicator, total, lead_value, lead_stage, month)
+        if not reading.is_empty:
+            return reading
+    return NOTHING
+
+
 def _row_months(filters: MonthlyFilter, context: MonthContext) -> QuerySet:
     row = "task_row__"
     return (
         Submission.objects.filter(filters.task_rows(row), reporting_month_id=context.reporting_month_id)
-        .annotate(funds=Sum("contributions__funds_invested"))
+        # Funds are figures too: only a counted submission's.
+        .annotate(funds=Sum("contributions__funds_invested", filter=Q(status__in=COUNTED)))
         .order_by(*_ordered(row))
-        .values_list(*_ordered(row), "status", "on_time", "first_submitted_at", "submitted_at", "funds")
+        .values_list(
+            *_ordered(row), "status", "on_time", "first_submitted_at", "submitted_at", "funds", "late_report"
+        )
     )
 
 
@@ -273,8 +379,10 @@ def _narratives(filters: MonthlyFilter, context: MonthContext) -> QuerySet:
 
 
 def monthly_lines(filters: MonthlyFilter, context: MonthContext) -> Iterator[MonthlyLine]:
-    """The report's lines, one per indicator, as a stream: four cursors in plan order, merged."""
-    totals = _Follower(_figure_totals(filters, context).iterator(chunk_size=CHUNK_SIZE), 6)
+    """The report's lines, one per indicator, as a stream: six cursors in plan order, merged."""
+    counted = _Follower(_figure_totals(filters, context, COUNTED).iterator(chunk_size=CHUNK_SIZE), 6)
+    awaiting = _Follower(_figure_totals(filters, context, AWAITING_REVIEW).iterator(chunk_size=CHUNK_SIZE), 6)
+    earlier = _Follower(_earlier_counted_totals(filters).iterator(chunk_size=CHUNK_SIZE), 6)
     months = _Follower(_row_months(filters, context).iterator(chunk_size=CHUNK_SIZE), 4)
     narratives = _Follower(_narratives(filters, context).iterator(chunk_size=CHUNK_SIZE), 4)
     info = slice(5, 5 + len(INFO_FIELDS) + 1)
@@ -295,21 +403,21 @@ def monthly_lines(filters: MonthlyFilter, context: MonthContext) -> Iterator[Mon
                 )
         indicator = Indicator(**dict(zip(INDICATOR_FIELDS, values[adjusted + 1 :], strict=True)))
         target = target_in_force(planned=indicator.target_value, adjusted=values[adjusted])
-        found = totals.take((*key, values[4], indicator.pk))
-        total, lead_value, lead_stage = found[0] if found else (None, None, None)
-        if indicator.is_additive:
-            value, stage = total, None
-        else:
-            value, stage = lead_value, lead_stage
+        indicator_key = (*key, values[4], indicator.pk)
+        found = counted.take(indicator_key)
+        figure = _reading(indicator, *found[0]) if found else NOTHING
+        found = awaiting.take(indicator_key)
         yield MonthlyLine(
             task_row=task_row,
             indicator=indicator,
             target=target,
-            value=value,
-            stage=stage,
+            value=figure.value,
+            stage=figure.stage,
             first_of_row=first,
             month=month,
             narrative=narrative,
+            awaiting=_reading(indicator, *found[0]) if found else NOTHING,
+            earlier=_latest(indicator, earlier.take(indicator_key)),
         )
 
 
