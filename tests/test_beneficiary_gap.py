@@ -13,7 +13,7 @@ from reporting.counting import basis_sentence
 from reporting.models import Submission
 from reporting.workflow import review
 from tests.beneficiaries import ELDERLY, add_person, id_number_for
-from tests.roles import client_for, deadline_moment, save_figures
+from tests.roles import client_for, deadline_moment, save_figures, submit_row
 
 pytestmark = pytest.mark.django_db
 
@@ -26,9 +26,7 @@ def report(minzheng_liaison, office_user, statistics_user, elderly_row, february
         save_figures(minzheng_liaison, elderly_row, february, {ELDERLY: value})
         submission = Submission.objects.get(task_row=elderly_row, reporting_month=february)
         if status != Submission.Status.DRAFT:
-            review.submit(
-                user=minzheng_liaison, submission_id=submission.pk, now=deadline_moment(february, 10)
-            )
+            submit_row(user=minzheng_liaison, submission_id=submission.pk, now=deadline_moment(february, 10))
         if status in (Submission.Status.APPROVED, Submission.Status.VERIFIED):
             review.approve(user=office_user, submission_id=submission.pk)
         if status == Submission.Status.VERIFIED:

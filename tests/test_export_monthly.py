@@ -136,7 +136,7 @@ def verify(office_user, statistics_user):
 
     def verify(row: TaskRow, month, *, liaison) -> Submission:
         submission = Submission.objects.get(task_row=row, reporting_month=month)
-        review.submit(user=liaison, submission_id=submission.pk, now=deadline_moment(month, 10))
+        submit_row(user=liaison, submission_id=submission.pk, now=deadline_moment(month, 10))
         review.approve(user=office_user, submission_id=submission.pk)
         review.verify(user=statistics_user, submission_id=submission.pk)
         submission.refresh_from_db()

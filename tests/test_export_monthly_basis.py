@@ -11,7 +11,7 @@ from reporting.exports.monthly import MonthlyFilter
 from reporting.models import Submission
 from reporting.progress import rule_sentences, stage_rule_table, thresholds_for
 from reporting.workflow import review
-from tests.roles import EMPLOYMENT, STARTUP_TRAINING, TRAINING, deadline_moment, save_figures
+from tests.roles import EMPLOYMENT, STARTUP_TRAINING, TRAINING, deadline_moment, save_figures, submit_row
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,7 @@ def test_a_draft_counts_nowhere_in_the_report(plan_2023, filled):
 
 
 def test_a_submitted_figure_waits_apart_with_its_funds_left_out(plan_2023, filled, renshe_liaison, march):
-    review.submit(user=renshe_liaison, submission_id=filled.pk, now=deadline_moment(march, 10))
+    submit_row(user=renshe_liaison, submission_id=filled.pk, now=deadline_moment(march, 10))
     header, line = _employment(_workbook(plan_2023).worksheets[0])
     assert line[header["待审核数（不计入合计）"]] == 100
     assert line[header["累计完成"]] is None
@@ -71,7 +71,7 @@ def test_a_submitted_figure_waits_apart_with_its_funds_left_out(plan_2023, fille
 def test_a_verified_figure_counts_with_its_funds(
     plan_2023, filled, renshe_liaison, office_user, statistics_user, march
 ):
-    review.submit(user=renshe_liaison, submission_id=filled.pk, now=deadline_moment(march, 10))
+    submit_row(user=renshe_liaison, submission_id=filled.pk, now=deadline_moment(march, 10))
     review.approve(user=office_user, submission_id=filled.pk)
     review.verify(user=statistics_user, submission_id=filled.pk)
     header, line = _employment(_workbook(plan_2023).worksheets[0])
