@@ -68,7 +68,7 @@ class GrassrootsTableExporter(BaseExporter):
         for number, line in enumerate(self.table.lines, start=1):
             name = f"{line.unit.name}{_('（牵头）') if line.is_lead else ''}"
             lines.append([number, name, *line.values, line.funds])
-        lines.append(["", _("合计（本行上报数）"), *self.table.totals, self.table.funds_total])
+        lines.append(["", self.table.total_label, *self.table.totals, self.table.funds_total])
         return lines
 
     def build_workbook(self) -> Workbook:
@@ -79,7 +79,10 @@ class GrassrootsTableExporter(BaseExporter):
         sheet.title = _("基层表")
         headers = self.headers()
         width = len(headers)
-        subtitle = _("%(row)s · 牵头单位：%(lead)s · %(month)s（数据截至当月%(day)s日）· %(status)s") % {
+        subtitle = _(
+            "%(row)s · 牵头单位：%(lead)s · %(month)s（数据截至当月%(day)s日）· %(status)s · %(basis)s"
+        ) % {
+            "basis": table.basis_note,
             "row": submission.task_row.label(),
             "lead": submission.task_row.lead_unit.name,
             "month": submission.reporting_month,

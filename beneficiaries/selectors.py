@@ -10,13 +10,14 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 
 from beneficiaries.access import RowAccess, counted_entries
 from beneficiaries.models import TOWNSHIP_KINDS, Beneficiary, DoubleCountingPair
 from projects.models import ADDITIVE_KINDS, Indicator, TaskRow, Unit
 from projects.participation import leads_row
 from reporting.access import visible_submissions
-from reporting.counting import COUNTED
+from reporting.counting import COUNTED, is_counted
 from reporting.models import ReportingMonth, Submission
 from reporting.progress import month_totals
 from reporting.selectors import submission_totals
@@ -264,6 +265,23 @@ class GrassrootsTable:
     totals: list[Decimal | None]
     funds_total: Decimal | None
     other_indicators: list  # IndicatorTotal of the rest, reported by the lead unit alone
+
+    @property
+    def counted(self) -> bool:
+        """The row's figures count (`reporting.counting`); otherwise the table is a working view."""
+        return is_counted(self.submission.status)
+
+    @property
+    def total_label(self) -> str:
+        if self.counted:
+            return gettext("合计（已核验，计入统计）")
+        return gettext("合计（待审核，不计入统计）")
+
+    @property
+    def basis_note(self) -> str:
+        if self.counted:
+            return gettext("本行本月数据已经县统计局核验，合计计入各项统计。")
+        return gettext("本行本月数据尚未经县统计局核验：合计为待审核数，不计入任何统计、报表和评分。")
 
 
 def grassroots_table(submission: Submission) -> GrassrootsTable:

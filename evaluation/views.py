@@ -39,6 +39,7 @@ from evaluation.selectors import (
 from projects.models import Indicator, PlanYear, Unit
 from projects.periods import chosen_plan_year
 from reporting import access
+from reporting.counting import COUNTED
 from reporting.models import Submission
 from reporting.selectors import submission_totals
 
@@ -81,11 +82,11 @@ def overview(request, year: int):
 
 
 def _prefill(task_row, evaluation: SelfEvaluation | None) -> dict[int, tuple]:
-    """The unit's saved final figures, or else the row's latest monthly totals as a starting point."""
+    """The unit's saved final figures, or else the row's latest counted monthly totals as a starting point."""
     if evaluation is not None and evaluation.figures.exists():
         return {figure.indicator_id: (figure.value, figure.stage) for figure in evaluation.figures.all()}
     latest = (
-        Submission.objects.filter(task_row=task_row, first_submitted_at__isnull=False)
+        Submission.objects.filter(task_row=task_row, status__in=COUNTED)
         .select_related("task_row")
         .order_by("-reporting_month__month")
         .first()

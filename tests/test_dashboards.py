@@ -535,7 +535,9 @@ def test_it_exports_the_notice_list(plan_2023, office_user):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]
     sheet = load_workbook(BytesIO(downloaded(response))).active
-    assert sheet["A1"].value == "2023年7月重点民生实事滞后指标通报名单"
+    title, basis = sheet["A1"].value.split("\n")
+    assert title == "2023年7月重点民生实事滞后指标通报名单"
+    assert basis.startswith("本表只计已核验数据") and "截至" in basis
     assert [cell.value for cell in sheet[2]][:4] == ["序号", "层级", "项目", "指标"]
     assert sheet.max_row == 3
     assert sheet["D3"].value == '=HYPERLINK("http://x","就业")'

@@ -15,6 +15,7 @@ from evaluation.selectors import Outcome, indicator_outcomes
 from evaluation.services import EvaluationError, FigureText
 from projects.models import Indicator, TaskRow
 from reporting.models import Submission
+from reporting.workflow import review
 from tests.roles import EMPLOYMENT, STARTUP_TRAINING, TRAINING, client_for, fill_employment, submit_row
 
 pytestmark = pytest.mark.django_db
@@ -153,18 +154,23 @@ def test_it_serves_evidence_as_a_download_with_its_original_name(renshe_liaison,
     ).exists()
 
 
-def test_it_prefills_the_self_evaluation_from_the_rows_latest_submitted_month(
-    renshe_liaison, employment_row, march
+def test_it_prefills_the_self_evaluation_from_the_rows_latest_counted_month(
+    renshe_liaison, office_user, statistics_user, employment_row, february, march
 ):
-    fill_employment(renshe_liaison, employment_row, march, employment="1234")
-    submission = Submission.objects.get(task_row=employment_row, reporting_month=march)
-    submit_row(user=renshe_liaison, submission_id=submission.pk)
+    fill_employment(renshe_liaison, employment_row, february, employment="1234")
+    verified = Submission.objects.get(task_row=employment_row, reporting_month=february)
+    submit_row(user=renshe_liaison, submission_id=verified.pk)
+    review.approve(user=office_user, submission_id=verified.pk)
+    review.verify(user=statistics_user, submission_id=verified.pk)
+    fill_employment(renshe_liaison, employment_row, march, employment="1500")
+    submit_row(user=renshe_liaison, submission_id=employment_row.submissions.get(reporting_month=march).pk)
 
     page = (
         client_for(renshe_liaison).get(reverse("evaluation:row", args=[employment_row.pk])).content.decode()
     )
 
-    assert 'value="1234"' in page
+    assert 'value="1234"' in page  # March is submitted, not verified: it does not count yet
+    assert 'value="1500"' not in page
 
 
 # --- what counts as completed -------------------------------------------------------------------

@@ -9,8 +9,9 @@ from openpyxl import load_workbook
 
 from beneficiaries.selectors import grassroots_table
 from reporting.models import Submission
+from reporting.workflow import review
 from tests.beneficiaries import ELDERLY
-from tests.roles import client_for, downloaded, save_figures
+from tests.roles import client_for, downloaded, save_figures, submit_row
 
 pytestmark = pytest.mark.django_db
 
@@ -75,8 +76,29 @@ def test_it_exports_the_table_with_its_total(minzheng_liaison, submission):
     assert rows[2] == ("序号", "单位", f"{ELDERLY}（户）", "累计投入资金（万元）")
     assert rows[3][1:3] == ("县民政局（牵头）", 30)
     assert rows[4][1:3] == ("金石桥镇人民政府", 12)
-    assert rows[5][1:4] == ("合计（本行上报数）", 42, 120.5)
+    assert rows[5][1:4] == ("合计（待审核，不计入统计）", 42, 120.5)
+    assert "尚未经县统计局核验" in rows[1][0]
     assert {str(merged) for merged in sheet.merged_cells.ranges} >= {"A1:D1", "A2:D2"}
+
+
+def test_it_keeps_a_draft_total_apart_as_awaiting_review(minzheng_liaison, submission):
+    page = client_for(minzheng_liaison).get(reverse("beneficiaries:grassroots", args=[submission.pk]))
+
+    content = page.content.decode()
+    assert "合计（待审核，不计入统计）" in content
+    assert "不计入任何统计、报表和评分" in content
+
+
+def test_it_calls_a_verified_total_counted(minzheng_liaison, office_user, statistics_user, submission):
+    submit_row(user=minzheng_liaison, submission_id=submission.pk)
+    review.approve(user=office_user, submission_id=submission.pk)
+    review.verify(user=statistics_user, submission_id=submission.pk)
+    submission.refresh_from_db()
+
+    table = grassroots_table(submission)
+
+    assert table.counted
+    assert table.total_label == "合计（已核验，计入统计）"
 
 
 def test_it_neutralises_unit_text_that_looks_like_a_formula(minzheng_liaison, submission):

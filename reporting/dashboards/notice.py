@@ -8,6 +8,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from core.xlsx import BaseExporter, landscape_a4_fit_width, neutralise
+from reporting.counting import basis_heading
 from reporting.dashboards.board import Board
 from reporting.dashboards.lines import IndicatorLine
 
@@ -81,7 +82,9 @@ class NoticeListExporter(BaseExporter):
         sheet = workbook.active
         sheet.title = _("通报名单")
         last_column = len(HEADERS)
-        self._write(sheet, 1, 1, self.title(), font=Font(name=FONT_NAME, size=14, bold=True), border=False)
+        # The title carries the basis: which figures the list counts, and when it was made.
+        heading = f"{self.title()}\n{basis_heading()}"
+        self._write(sheet, 1, 1, heading, font=Font(name=FONT_NAME, size=14, bold=True), border=False)
         for column, (header, width) in enumerate(HEADERS, start=1):
             self._write(sheet, 2, column, str(header), font=Font(name=FONT_NAME, size=11, bold=True))
             sheet.column_dimensions[get_column_letter(column)].width = width
@@ -90,7 +93,7 @@ class NoticeListExporter(BaseExporter):
             for column, value in enumerate(self.values(offset + 1, line), start=1):
                 self._write(sheet, FIRST_DATA_ROW + offset, column, value)
         sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last_column)
-        sheet.row_dimensions[1].height = 30
+        sheet.row_dimensions[1].height = 48
         sheet.freeze_panes = f"A{FIRST_DATA_ROW}"
         sheet.print_title_rows = "1:2"
         landscape_a4_fit_width(sheet)
