@@ -11,6 +11,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import Role
@@ -20,15 +21,19 @@ from projects.models import Indicator, TaskRow
 from reporting.calendar.deadlines import month_schedule
 from reporting.counting import COUNTED, basis_sentence
 from reporting.dashboards.board import board
+from reporting.dashboards.indicator import indicator_months
 from reporting.exports.exporters import MonthlyReportExporter
 from reporting.exports.monthly import MonthlyFilter
 from reporting.models import Figure, Submission
 from reporting.progress import month_totals
+from reporting.selectors import submission_totals
 from reporting.workflow import data_entry, review
 from reporting.workflow.validation import FigureInput
 from tests.roles import (
     EMPLOYMENT,
+    client_for,
     deadline_moment,
+    entry_url,
     make_member,
     provincial_row,
     reporting_month,
@@ -327,3 +332,36 @@ def test_every_sheet_states_the_basis_in_its_heading(plan_2023, mixed_month):
         )
         heading = [sheet.cell(row, 1).value or "" for row in range(1, header_at + 1)]
         assert any(line.startswith(basis_sentence()) for line in heading), sheet.title
+
+
+def test_the_increase_is_the_same_on_every_page_that_shows_it(
+    plan_2023, mixed_month, office_user, renshe_liaison, employment_row, march
+):
+    """本月新增 of 城镇新增就业 in March: 1,200 + 57 counted against February's 900."""
+    expected_row, expected_lead = Decimal(357), Decimal(300)
+    employment = employment_row.indicators.get(name=EMPLOYMENT)
+    # The boards, and the indicator page's month by month.
+    the_board = board(plan_year=plan_2023, month=3)
+    line = next(item for item in the_board.lines if item.indicator.pk == employment.pk)
+    assert line.increment == expected_row
+    march_point = next(
+        point
+        for point in indicator_months(indicator=employment, basis=the_board.basis, year=the_board.year)
+        if point.month == 3
+    )
+    assert march_point.increment == expected_row
+    # The monthly report.
+    header, data = _report_lines(_report(plan_2023).worksheets[0])
+    reported = next(row for row in data if row[header["指标"]] == EMPLOYMENT)
+    assert _as_decimal(reported[header["本月新增"]]) == expected_row
+    # The review page, unit by unit: they add up to the row's.
+    submission = employment_row.submissions.get(reporting_month=march)
+    totals = next(item for item in submission_totals(submission) if item.indicator.pk == employment.pk)
+    by_unit = {unit.name: added for unit, _figure, _before, added in totals.unit_lines()}
+    assert by_unit == {"县人社局": expected_lead, "金石桥镇人民政府": Decimal(57)}
+    assert sum(by_unit.values()) == expected_row
+    page = client_for(office_user).get(reverse("reporting:review_detail", args=[submission.pk]))
+    assert "上月累计 900 · 本月新增 300" in page.content.decode()
+    # The lead's entry page: its own figure against its own last counted one.
+    entry = client_for(renshe_liaison).get(entry_url(march)).content.decode()
+    assert "本月新增（本单位填报，尚未审核）：300" in entry
