@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from projects.models import TaskRow
+from reporting.dashboards.board import board
 from reporting.models import ReviewEvent, Submission
 from reporting.workflow import errors, forwarding, review
 from tests.roles import (
@@ -297,3 +298,23 @@ def test_the_entry_page_shows_a_closed_row_as_locked(office_user, renshe_liaison
     assert "截止未报" in page
     version = f'name="r{closed_employment.task_row_id}-version" value="1" disabled>'
     assert version in page
+
+
+def test_the_boards_flag_a_late_report(
+    office_user, statistics_user, renshe_liaison, employment_row, closed_employment, march, plan_2023
+):
+    forwarding.open_late_report(
+        user=office_user, submission_id=closed_employment.pk, reason="县人社局申请补报"
+    )
+    fill_employment(renshe_liaison, employment_row, march, employment="130")
+    submit_row(user=renshe_liaison, submission_id=closed_employment.pk)
+    review.approve(user=office_user, submission_id=closed_employment.pk)
+    review.verify(user=statistics_user, submission_id=closed_employment.pk)
+    _forward(office_user, march)
+
+    the_board = board(plan_year=plan_2023, month=3)
+
+    line = next(item for item in the_board.lines if item.indicator.name == EMPLOYMENT)
+    assert line.late_report and line.total.value == 130
+    page = client_for(office_user).get(reverse("reporting:dashboard_indicators") + "?year=2023&month=3")
+    assert '<span class="badge late">补报</span>' in page.content.decode()

@@ -121,17 +121,19 @@ class Board:
 
 def _submission_states(
     plan_year: PlanYear, task_row_ids: list[int] | None = None
-) -> dict[tuple[int, int], tuple[int, str]]:
-    """(task row id, month) → (submission id, status), in one query; only those rows if given."""
+) -> tuple[dict[tuple[int, int], tuple[int, str]], frozenset[tuple[int, int]]]:
+    """(task row id, month) → (submission id, status), and the keys of 补报 rows, in one query."""
     submissions = Submission.objects.filter(reporting_month__plan_year=plan_year)
     if task_row_ids is not None:
         submissions = submissions.filter(task_row_id__in=task_row_ids)
-    return {
-        (row_id, month): (pk, status)
-        for pk, row_id, month, status in submissions.order_by().values_list(
-            "pk", "task_row_id", "reporting_month__month", "status"
-        )
-    }
+    states, late = {}, set()
+    for pk, row_id, month, status, late_report in submissions.order_by().values_list(
+        "pk", "task_row_id", "reporting_month__month", "status", "late_report"
+    ):
+        states[(row_id, month)] = (pk, status)
+        if late_report:
+            late.add((row_id, month))
+    return states, frozenset(late)
 
 
 def plan_indicators(plan_year: PlanYear):
@@ -155,6 +157,10 @@ class YearFigures:
     states: dict[tuple[int, int], tuple[int, str]]
     adjusted: dict[int, list[TargetStep]]  # indicator id → plan target, then approved adjustments
     with_figures: bool = True  # False: no month to show, figures and states were not loaded
+    late: frozenset[tuple[int, int]] = frozenset()  # (task row id, month) of 补报 rows
+
+    def is_late_report(self, indicator: Indicator, month: int) -> bool:
+        return (indicator.task_row_id, month) in self.late
 
     def state(self, indicator: Indicator, month: int) -> tuple[int | None, str]:
         return self.states.get((indicator.task_row_id, month), (None, ""))
@@ -221,7 +227,8 @@ def load_year(
     if not with_figures:
         return YearFigures(plan_year, limits, {}, {}, adjusted, with_figures=False)
     totals = year_totals(plan_year=plan_year, statuses=COUNTED, indicator_ids=indicator_ids)
-    return YearFigures(plan_year, limits, totals, _submission_states(plan_year, task_row_ids), adjusted)
+    states, late = _submission_states(plan_year, task_row_ids)
+    return YearFigures(plan_year, limits, totals, states, adjusted, late=late)
 
 
 def board(
@@ -274,6 +281,7 @@ def board(
             status,
             target=year.target(indicator, month),
         )
+        line.late_report = year.is_late_report(indicator, month)
         line.increment = increment(
             indicator, total.value if total else None, year.previous_value(indicator, month)
         )

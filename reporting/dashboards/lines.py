@@ -51,6 +51,7 @@ class IndicatorLine:
     behind_run: int = 0  # consecutive forwarded months behind, ending at the escalation month
     escalation_month: int | None = None
     target: Decimal | None = None  # in force for the month, after any approved adjustment
+    late_report: bool = False  # the month's figures came in through a 补报, after the month closed
     # No counted figure this month: the latest counted one before it, and its month ("截至3月").
     latest: Total | None = None
     latest_month: int | None = None
