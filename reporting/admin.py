@@ -172,6 +172,7 @@ class ReportingMonthAdmin(HistoryAdmin):
         "submit_deadline",
         "forward_deadline",
         "overridden",
+        "forwarded_at",
     ]
     list_display_links = ["plan_year", "month_label"]
     list_filter = ["plan_year"]
@@ -183,13 +184,18 @@ class ReportingMonthAdmin(HistoryAdmin):
         "submit_deadline_override",
         "forward_deadline_override",
         "override_reason",
+        "forwarded_at",
+        "forwarded_by",
+        "forward_note",
     ]
+    # Forwarding closes a month through the confirmation page only (reporting.workflow.forwarding).
+    FORWARDING = ["forwarded_at", "forwarded_by", "forward_note"]
 
     def get_readonly_fields(self, request, obj=None):
         # The twelve rows belong to their year; only the override is the office's to change.
         if obj is not None:
-            return ["plan_year", "month", "calendar_summary"]
-        return ["calendar_summary"]
+            return ["plan_year", "month", "calendar_summary", *self.FORWARDING]
+        return ["calendar_summary", *self.FORWARDING]
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)

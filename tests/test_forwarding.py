@@ -318,3 +318,15 @@ def test_the_boards_flag_a_late_report(
     assert line.late_report and line.total.value == 130
     page = client_for(office_user).get(reverse("reporting:dashboard_indicators") + "?year=2023&month=3")
     assert '<span class="badge late">补报</span>' in page.content.decode()
+
+
+def test_the_admin_cannot_close_or_reopen_a_month_by_hand(superuser, march):
+    url = reverse("admin:reporting_reportingmonth_change", args=[march.pk])
+    client = client_for(superuser)
+
+    page = client.get(url).content.decode()
+    client.post(url, {"forwarded_at_0": "2023-03-22", "forwarded_at_1": "16:00", "override_reason": ""})
+
+    assert 'name="forwarded_at' not in page
+    march.refresh_from_db()
+    assert march.forwarded_at is None
