@@ -53,14 +53,14 @@ def race(*actions):
 
 def hold_lock_when_taken(monkeypatch):
     """Make the approval keep its row lock a moment, so the other action surely meets it."""
-    original = review._locked_submission
+    original = review.locked_submission
 
     def locked_and_held(submission_id):
         submission = original(submission_id)
         time.sleep(HOLD_SECONDS)
         return submission
 
-    monkeypatch.setattr(review, "_locked_submission", locked_and_held)
+    monkeypatch.setattr(review, "locked_submission", locked_and_held)
 
 
 @pytest.fixture
@@ -82,7 +82,9 @@ def drive(status, people, row, month):
 def test_an_approval_and_an_edit_at_the_same_moment(people, employment_row, march, monkeypatch):
     """The liaison saves from a page loaded before the row was resubmitted, as the office approves it."""
     submission = drive(Submission.Status.RETURNED, people, employment_row, march)
-    stale = submission.contributions.select_related("submission__task_row").get()  # loaded while open
+    stale = submission.contributions.select_related("submission__task_row").get(
+        unit=employment_row.lead_unit
+    )  # loaded while open
     submit_row(user=people["liaison"], submission_id=submission.pk)
     hold_lock_when_taken(monkeypatch)
 
