@@ -1,4 +1,5 @@
-"""On a phone a liaison enters the month's figures: an of-which error, the fix, then submitting the row."""
+"""On a phone a liaison enters the month's figures: an of-which error, the fix, then submitting the row,
+closing first the part the township has not filled as 本月无数据."""
 
 import re
 
@@ -11,6 +12,8 @@ from reporting.models import Figure, Submission
 
 PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}
 ROW_TITLE = "促进高质量充分就业"
+TOWNSHIP = "金石桥镇人民政府"
+NO_DATA_REASON = "本镇本月无新增就业数据。"
 SUBSET_ERROR = "“其中”数900不能大于“补贴性职业技能培训”的800。"
 
 
@@ -88,6 +91,28 @@ def test_liaison_enters_corrects_and_submits_on_a_phone(
     )
     screenshot(page, "3-saved")
 
+    # The township has not filled its part: the lead sees it inline and cannot submit yet.
+    parts = row.locator("details.parts")
+    expect(parts.locator("summary")).to_contain_text("各责任单位填报情况：已填报 0/1")
+    expect(parts).to_have_attribute("open", "")
+    township_part = parts.locator("tbody tr").filter(has_text=TOWNSHIP)
+    expect(township_part).to_contain_text("未填报")
+    row.get_by_role("button", name="保存并提交本行").click()
+    expect(page.locator(".messages li.error")).to_have_text(
+        f"已保存，但未能提交：以下责任单位尚未填报本行：{TOWNSHIP}。"
+        "请等待其填报，或为每个单位勾选“本月无数据”并填写原因后再提交。"
+    )
+    assert (
+        Submission.objects.get(task_row=task_row, reporting_month__month=3).status == Submission.Status.DRAFT
+    )
+
+    # The lead closes the township's part as 本月无数据 with a reason, then submits.
+    row = page.locator("section.row-card").filter(has_text=ROW_TITLE)
+    township_part = row.locator("details.parts tbody tr").filter(has_text=TOWNSHIP)
+    township_part.get_by_role("checkbox", name="本月无数据").check()
+    township_part.get_by_label("原因").fill(NO_DATA_REASON)
+    assert_no_horizontal_scroll(page)
+    screenshot(page, "4-no-data")
     row.get_by_role("button", name="保存并提交本行").click()
     expect(page.locator(".messages li.success")).to_have_text("已保存并提交，等待专班办公室审核。")
     row = page.locator("section.row-card").filter(has_text=ROW_TITLE)
@@ -98,5 +123,10 @@ def test_liaison_enters_corrects_and_submits_on_a_phone(
     submission = Submission.objects.get(task_row=task_row, reporting_month__month=3)
     assert submission.status == Submission.Status.SUBMITTED
     assert submission.submitted_at is not None
+    closed = submission.contributions.get(unit__name=TOWNSHIP)
+    assert closed.no_data_reason == NO_DATA_REASON
+    expect(row.locator("details.parts tbody tr").filter(has_text=TOWNSHIP)).to_contain_text(
+        f"本月无数据（{NO_DATA_REASON}）"
+    )
     assert_no_horizontal_scroll(page)
-    screenshot(page, "4-submitted")
+    screenshot(page, "5-submitted")

@@ -1,5 +1,5 @@
 """The task-force office reviews a submitted row: returns it, approves the resubmission; the
-statistics bureau verifies it; the office forwards the month."""
+statistics bureau verifies it; the office forwards the month through its confirmation page."""
 
 import re
 
@@ -18,6 +18,7 @@ from tests.roles import submit_row
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 ROW_TITLE = "促进高质量充分就业"
 REASON = "请补充创业培训的进展情况。"
+CLOSE_REASON = "按时未报单位按未报送处理"
 
 
 def enter_figures(user, unit_name: str, reporting_month, task_row: TaskRow, values: dict[str, str], **texts):
@@ -149,10 +150,31 @@ def test_office_returns_approves_and_forwards(
     assert status_of(submission) == Submission.Status.VERIFIED
     screenshot(statistics_page, "5-verified")
 
-    # The office forwards the month.
+    # The office forwards the month through the confirmation page, closing the rows not ready.
     page.goto(f"{live_server.url}/review/?year=2023&month=3")
-    page.get_by_role("button", name="上报本月已核验的数据").click()
-    expect(page.locator(".messages li.success")).to_have_text("已上报1条报送，数据已锁定。")
+    page.get_by_role("link", name="上报本月数据…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("上报确认 · 2023年3月")
+    not_ready = TaskRow.objects.filter(project__tier__plan_year=plan_2023).count() - 1
+    counts = page.locator("#forward-counts")
+    expect(counts.locator("dd[data-count=ready]")).to_have_text("1")
+    expect(counts.locator("dd[data-count=not_submitted]")).to_have_text(str(not_ready))
+    expect(counts.locator("dd[data-count=awaiting_approval]")).to_have_text("0")
+    expect(counts.locator("dd[data-count=awaiting_verification]")).to_have_text("0")
+    ready = page.locator("section.card").filter(has=page.get_by_role("heading", name="将上报（1）"))
+    expect(ready).to_contain_text(f"县人社局：{task_row}")
+    screenshot(page, "6-confirm")
+
+    page.get_by_role("button", name="确认上报").click()  # rows not ready need the explicit choice
+    expect(page.locator(".messages li.error")).to_contain_text(f"本月还有{not_ready}行未就绪。")
+    assert status_of(submission) == Submission.Status.VERIFIED
+    page.get_by_label("未就绪的行按未报送处理（截止未报，之后只能补报）").check()
+    page.get_by_label("原因").fill(CLOSE_REASON)
+    page.get_by_role("button", name="确认上报").click()
+    expect(page.locator(".messages li.success")).to_have_text(
+        f"已上报1条已核验的报送，本月已截止，数据已锁定。另有{not_ready}行按未报送处理，如需补报由专班办公室开放。"
+    )
+    expect(page).to_have_url(re.compile(r"/review/\?year=2023&month=3$"))
+    expect(page.get_by_text(f"处理说明：{CLOSE_REASON}")).to_be_visible()
     expect(page.locator("table tbody tr").filter(has_text=ROW_TITLE).locator(".badge")).to_have_text("已报送")
     assert status_of(submission) == Submission.Status.FORWARDED
     assert list(submission.events.order_by("at", "pk").values_list("action", flat=True)) == [
@@ -163,4 +185,6 @@ def test_office_returns_approves_and_forwards(
         ReviewEvent.Action.VERIFY,
         ReviewEvent.Action.FORWARD,
     ]
-    screenshot(page, "6-forwarded")
+    closed = Submission.objects.filter(reporting_month=march, status=Submission.Status.CLOSED)
+    assert closed.count() == not_ready
+    screenshot(page, "7-forwarded")
