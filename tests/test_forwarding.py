@@ -260,9 +260,11 @@ def test_a_closed_row_is_not_reopened_but_opened_for_a_late_report(office_user, 
     assert "重新打开以便更正" not in text
 
 
-def test_a_late_report_goes_through_review_and_up_flagged_as_late(
+@pytest.fixture
+def late_report_verified(
     office_user, statistics_user, renshe_liaison, employment_row, closed_employment, march
 ):
+    """The closed row opened for a 补报, filled (130), submitted, approved and verified."""
     forwarding.open_late_report(
         user=office_user, submission_id=closed_employment.pk, reason="县人社局申请补报"
     )
@@ -270,13 +272,16 @@ def test_a_late_report_goes_through_review_and_up_flagged_as_late(
     submit_row(user=renshe_liaison, submission_id=closed_employment.pk)
     review.approve(user=office_user, submission_id=closed_employment.pk)
     review.verify(user=statistics_user, submission_id=closed_employment.pk)
+    return closed_employment
 
+
+def test_a_late_report_goes_through_review_and_up_flagged_as_late(office_user, late_report_verified, march):
     result = _forward(office_user, march)
 
-    closed_employment.refresh_from_db()
+    late_report_verified.refresh_from_db()
     assert (result.forwarded, result.closed) == (1, 0)
-    assert (closed_employment.status, closed_employment.late_report) == (Status.FORWARDED, True)
-    assert closed_employment.on_time is False
+    assert (late_report_verified.status, late_report_verified.late_report) == (Status.FORWARDED, True)
+    assert late_report_verified.on_time is False
     listing = client_for(office_user).get(reverse("reporting:review_list") + "?year=2023&month=3")
     assert "补报" in listing.content.decode()
 
@@ -300,16 +305,7 @@ def test_the_entry_page_shows_a_closed_row_as_locked(office_user, renshe_liaison
     assert version in page
 
 
-def test_the_boards_flag_a_late_report(
-    office_user, statistics_user, renshe_liaison, employment_row, closed_employment, march, plan_2023
-):
-    forwarding.open_late_report(
-        user=office_user, submission_id=closed_employment.pk, reason="县人社局申请补报"
-    )
-    fill_employment(renshe_liaison, employment_row, march, employment="130")
-    submit_row(user=renshe_liaison, submission_id=closed_employment.pk)
-    review.approve(user=office_user, submission_id=closed_employment.pk)
-    review.verify(user=statistics_user, submission_id=closed_employment.pk)
+def test_the_boards_flag_a_late_report(office_user, late_report_verified, march, plan_2023):
     _forward(office_user, march)
 
     the_board = board(plan_year=plan_2023, month=3)

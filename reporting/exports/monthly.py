@@ -267,6 +267,29 @@ def _indicators(filters: MonthlyFilter) -> QuerySet:
     )
 
 
+ROW = "contribution__submission__task_row__"
+EARLIER_MONTH = "contribution__submission__reporting_month__month"
+TOTALS = ("total", "lead_value", "lead_stage")
+
+
+def _grouped_figures(filters: MonthlyFilter, *by: str, **conditions) -> tuple[QuerySet, tuple[str, ...]]:
+    """Figures in scope grouped by plan key, indicator and `by`: the sum, the lead unit's value and stage.
+
+    Returns the grouped queryset and its keys, for the caller to order and read.
+    """
+    lead = Q(contribution__unit_id=F(f"{ROW}lead_unit_id"))
+    keys = (*_ordered(ROW), "indicator__position", "indicator_id", *by)
+    return (
+        Figure.objects.filter(filters.task_rows(ROW), **conditions)
+        .values(*keys)
+        .annotate(
+            total=Sum("value"),
+            lead_value=Max("value", filter=lead),
+            lead_stage=Max("stage", filter=lead),
+        )
+    ), keys
+
+
 def _figure_totals(filters: MonthlyFilter, context: MonthContext, statuses) -> QuerySet:
     """Per indicator with figures of the given statuses: every unit's sum, the lead unit's value and stage.
 
@@ -278,28 +301,12 @@ def _figure_totals(filters: MonthlyFilter, context: MonthContext, statuses) -> Q
     their order are read from the submission's side: the month's few submissions lead the join
     to their figures, instead of every month's figures of the indicators in scope being read.
     """
-    row = "contribution__submission__task_row__"
-    lead = Q(contribution__unit_id=F(f"{row}lead_unit_id"))
-    return (
-        Figure.objects.filter(
-            filters.task_rows(row),
-            contribution__submission__reporting_month_id=context.reporting_month_id,
-            contribution__submission__status__in=statuses,
-        )
-        .values(*_ordered(row), "indicator__position", "indicator_id")
-        .annotate(
-            total=Sum("value"),
-            lead_value=Max("value", filter=lead),
-            lead_stage=Max("stage", filter=lead),
-        )
-        .order_by(*_ordered(row), "indicator__position", "indicator_id")
-        .values_list(
-            *_ordered(row), "indicator__position", "indicator_id", "total", "lead_value", "lead_stage"
-        )
+    grouped, keys = _grouped_figures(
+        filters,
+        contribution__submission__reporting_month_id=context.reporting_month_id,
+        contribution__submission__status__in=statuses,
     )
-
-
-EARLIER_MONTH = "contribution__submission__reporting_month__month"
+    return grouped.order_by(*keys).values_list(*keys, *TOTALS)
 
 
 def _earlier_counted_totals(filters: MonthlyFilter) -> QuerySet:
@@ -308,31 +315,13 @@ def _earlier_counted_totals(filters: MonthlyFilter) -> QuerySet:
     Sorted like `_figure_totals` and then by month, descending: the first row of an indicator
     whose figure is there is its latest counted figure before the month (months may be skipped).
     """
-    row = "contribution__submission__task_row__"
-    lead = Q(contribution__unit_id=F(f"{row}lead_unit_id"))
-    return (
-        Figure.objects.filter(
-            filters.task_rows(row),
-            contribution__submission__reporting_month__month__lt=filters.month,
-            contribution__submission__status__in=COUNTED,
-        )
-        .values(*_ordered(row), "indicator__position", "indicator_id", EARLIER_MONTH)
-        .annotate(
-            total=Sum("value"),
-            lead_value=Max("value", filter=lead),
-            lead_stage=Max("stage", filter=lead),
-        )
-        .order_by(*_ordered(row), "indicator__position", "indicator_id", f"-{EARLIER_MONTH}")
-        .values_list(
-            *_ordered(row),
-            "indicator__position",
-            "indicator_id",
-            EARLIER_MONTH,
-            "total",
-            "lead_value",
-            "lead_stage",
-        )
+    grouped, keys = _grouped_figures(
+        filters,
+        EARLIER_MONTH,
+        contribution__submission__reporting_month__month__lt=filters.month,
+        contribution__submission__status__in=COUNTED,
     )
+    return grouped.order_by(*keys[:-1], f"-{EARLIER_MONTH}").values_list(*keys, *TOTALS)
 
 
 def _reading(indicator: Indicator, total, lead_value, lead_stage, month=None) -> Reading:
