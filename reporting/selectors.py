@@ -234,7 +234,11 @@ def entry_sheet(*, unit: Unit, reporting_month: ReportingMonth) -> list[EntryRow
             unit_ids=[unit.pk],
         ).items()
     }
-    parts = row_parts(reporting_month=reporting_month, task_rows=[row for row in rows if row.unit_leads])
+    parts = row_parts(
+        reporting_month=reporting_month,
+        task_rows=[row for row in rows if row.unit_leads],
+        indicators_of_row=indicators_of_row,
+    )
     sheet = []
     for row in rows:
         is_lead = row.unit_leads

@@ -65,24 +65,29 @@ class Part:
         return figure.value if figure else None
 
 
-def row_parts(*, reporting_month: ReportingMonth, task_rows: list[TaskRow]) -> dict[int, list[Part]]:
+def row_parts(
+    *, reporting_month: ReportingMonth, task_rows: list[TaskRow], indicators_of_row: dict | None = None
+) -> dict[int, list[Part]]:
     """row id → the parts of its responsible units (the lead's excluded); four queries in all.
 
-    The rows' indicators must be loaded by the caller as `row.indicators.all()` or are read here.
+    Pass `indicators_of_row` (row id → its indicators in plan order) when already read: one query fewer.
     """
     if not task_rows:
         return {}
     units_of_row = units_taking_part_in(task_rows)
-    additive = defaultdict(list)
-    for indicator in Indicator.objects.filter(task_row__in=task_rows).order_by("position"):
-        if indicator.is_additive:
-            additive[indicator.task_row_id].append(indicator)
+    if indicators_of_row is None:
+        indicators_of_row = defaultdict(list)
+        for indicator in Indicator.objects.filter(task_row__in=task_rows).order_by("position"):
+            indicators_of_row[indicator.task_row_id].append(indicator)
+    additive = {
+        row.pk: [item for item in indicators_of_row.get(row.pk, []) if item.is_additive] for row in task_rows
+    }
     contributions = {
         (item.submission.task_row_id, item.unit_id): item
         for item in Contribution.objects.filter(
             submission__reporting_month=reporting_month, submission__task_row__in=task_rows
         )
-        .select_related("submission", "no_data_by")
+        .select_related("submission")
         .order_by()
     }
     figures = defaultdict(dict)
