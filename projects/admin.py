@@ -341,6 +341,9 @@ class IndicatorAdminForm(forms.ModelForm):
         # The locked fields are read-only, so not in the form; but a revert from the history
         # page starts from the old version, which would restore its old target with the rest.
         try:
+            if self.instance.pk is None:
+                task_row = cleaned_data.get("task_row")
+                target_lock.refuse_new_indicator(task_row.pk if task_row else None)
             target_lock.refuse_locked_target_change(self.instance)
         except target_lock.TargetLocked as exc:
             raise ValidationError(str(exc)) from exc

@@ -80,8 +80,20 @@ def locked_change_message(indicator: Indicator, fields: list[str]) -> str:
     }
 
 
+def refuse_new_indicator(task_row_id: int | None) -> None:
+    """A row with locked figures takes no new indicator: a locked month would show it unreported."""
+    if row_targets_locked(task_row_id):
+        raise TargetLocked(_("本行已有锁定的月度数据，不能再新增指标；如需调整目标，请通过“指标调整”。"))
+
+
 def refuse_locked_target_change(indicator: Indicator, *, stored: dict | None = None) -> None:
-    """Raise TargetLocked if saving `indicator` would change a locked target field in place."""
+    """Raise TargetLocked if saving `indicator` would change a locked target field in place.
+
+    A new indicator on a row with locked figures is refused too: a locked month would show it
+    as not reported, and the plan's targets change only through 指标调整.
+    """
+    if indicator.pk is None:
+        refuse_new_indicator(indicator.task_row_id)
     fields = changed_target_fields(indicator, stored=stored)
     if fields and targets_locked(indicator):
         raise TargetLocked(locked_change_message(indicator, fields))

@@ -285,3 +285,24 @@ def test_it_keeps_the_plan_target_before_an_adjustments_effective_month(
     assert targets.target_at(steps, planned=renewal.target_value, month=7) == Decimal("2.1")
     renewal.refresh_from_db()
     assert renewal.target_value == Decimal("3.1")  # the plan target itself is never rewritten
+
+
+def test_it_refuses_a_new_indicator_on_a_row_with_locked_figures(superuser, employment, verified_march):
+    before = employment.task_row.indicators.count()
+
+    response = client_for(superuser).post(
+        reverse("admin:projects_indicator_add"),
+        {
+            "task_row": employment.task_row_id,
+            "position": 99,
+            "name": "新增指标",
+            "kind": "quantity",
+            "operator": "gte",
+            "decimal_places": 0,
+            "target_value": "10",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "本行已有锁定的月度数据，不能再新增指标" in response.content.decode()
+    assert employment.task_row.indicators.count() == before
