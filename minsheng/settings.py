@@ -88,6 +88,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Answers 503 with a plain Chinese page when the database cannot be reached (see also handler500).
     "ops.middleware.DatabaseUnavailableMiddleware",
+    # Answers 503 until the demo-password start check has run against the database (accounts.checks).
+    "accounts.middleware.StartCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     # Refuses /admin/ outside ADMIN_ALLOWED_NETWORKS before any session or database work.

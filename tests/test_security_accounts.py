@@ -1,0 +1,53 @@
+"""Issue #19, accounts: the start check, the three administrators, passwords and look-alike names."""
+
+import pytest
+from django.db import OperationalError
+from django.test import Client
+from django.urls import reverse
+
+from accounts import checks
+from accounts.models import Role
+from accounts.passwords import DEMO_PASSWORD
+from tests.roles import make_member
+
+pytestmark = pytest.mark.django_db
+
+GOOD_PASSWORD = "Xiang-Jiang7"
+LOGIN = reverse("login")
+
+
+# --- the demo-password check when the database comes up after the application ------------------
+
+
+@pytest.fixture
+def started_before_the_database(plan_2023, django_user_model, settings, monkeypatch):
+    """A start in production while the database could not be reached; it is reachable now."""
+    settings.DEBUG = False
+    user = make_member(django_user_model, "minzheng", Role.LIAISON, unit="县民政局")  # the demo password
+
+    def unreachable():
+        raise OperationalError("connection refused")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(checks, "demo_password_users", unreachable)
+        checks.refuse_unsafe_start()  # does not raise: nothing could be checked
+    yield user
+    checks.reset_start_check()
+
+
+def test_it_refuses_a_demo_password_login_when_the_start_check_could_not_reach_the_database(
+    started_before_the_database,
+):
+    client = Client()
+    response = client.post(LOGIN, {"username": "minzheng", "password": DEMO_PASSWORD})
+    assert response.status_code == 503
+    assert "_auth_user_id" not in client.session
+
+
+def test_it_serves_pages_once_the_delayed_start_check_finds_no_demo_password(started_before_the_database):
+    started_before_the_database.set_password(GOOD_PASSWORD)
+    started_before_the_database.save()
+    client = Client()
+    response = client.post(LOGIN, {"username": "minzheng", "password": GOOD_PASSWORD})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(started_before_the_database.pk)
