@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts import checks
 from accounts.models import Role
 from accounts.passwords import DEMO_PASSWORD
-from tests.roles import make_member
+from tests.roles import client_for, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +51,60 @@ def test_it_serves_pages_once_the_delayed_start_check_finds_no_demo_password(sta
     response = client.post(LOGIN, {"username": "minzheng", "password": GOOD_PASSWORD})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(started_before_the_database.pk)
+
+
+# --- the system administrator and the accounts above it -----------------------------------------
+
+
+def _account_post(user, **changes) -> dict:
+    data = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "is_active": "on",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_it_keeps_the_system_administrator_from_reactivating_the_superuser(sysadmin_user, superuser):
+    superuser.is_active = False
+    superuser.save()
+    response = client_for(sysadmin_user).post(
+        reverse("admin:auth_user_change", args=[superuser.pk]), _account_post(superuser)
+    )
+    assert response.status_code == 403
+    superuser.refresh_from_db()
+    assert not superuser.is_active
+
+
+def test_it_keeps_the_system_administrator_from_resetting_the_superusers_password(sysadmin_user, superuser):
+    response = client_for(sysadmin_user).post(
+        reverse("admin:auth_user_password_change", args=[superuser.pk]),
+        {"password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD, "usable_password": "true"},
+    )
+    assert response.status_code == 403
+    superuser.refresh_from_db()
+    assert not superuser.check_password(GOOD_PASSWORD)
+
+
+def test_it_keeps_the_system_administrator_from_deactivating_the_audit_administrator(
+    sysadmin_user, auditor_user
+):
+    response = client_for(sysadmin_user).post(
+        reverse("admin:auth_user_change", args=[auditor_user.pk]), _account_post(auditor_user, is_active=None)
+    )
+    assert response.status_code == 403
+    auditor_user.refresh_from_db()
+    assert auditor_user.is_active
+
+
+def test_it_lets_the_installation_superuser_deactivate_an_administrator(superuser, auditor_user):
+    response = client_for(superuser).post(
+        reverse("admin:auth_user_change", args=[auditor_user.pk]),
+        _account_post(auditor_user, is_active=None),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    auditor_user.refresh_from_db()
+    assert not auditor_user.is_active
