@@ -17,7 +17,12 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from accounts.models import ADMIN_ROLES, Membership, Role
-from accounts.services import SESSION_LOGIN_AT, SESSION_MUST_CHANGE, must_change_password
+from accounts.services import (
+    SESSION_LOGIN_AT,
+    SESSION_MUST_CHANGE,
+    must_change_password,
+    remember_replaced_password,
+)
 from audit.models import AuditEvent
 from audit.services import record
 
@@ -115,6 +120,8 @@ def after_user_saved(sender, instance, created, update_fields=None, **kwargs):
     }
     password_changed = before["password"] != instance.password
     instance._audit_before = None
+    if password_changed:
+        remember_replaced_password(user=instance, encoded=before["password"])
     if changes or password_changed:
         # That the password changed, never what it is or was.
         record(

@@ -1,5 +1,9 @@
-"""Password rules Django does not have: a mix of character classes, and never the demo password."""
+"""Password rules Django does not have: a mix of character classes, never the demo password,
+and never the current password or one of the last five."""
 
+from concurrent.futures import ThreadPoolExecutor
+
+from django.contrib.auth.hashers import check_password, is_password_usable
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -45,3 +49,30 @@ class NotDemoPasswordValidator:
 
     def get_help_text(self):
         return _("不能使用演示账号的公开密码。")
+
+
+class PasswordHistoryValidator:
+    """Not the current password (the temporary one at first login), nor one of the last `kept`."""
+
+    def __init__(self, kept: int = 5):
+        self.kept = kept
+
+    def _message(self) -> str:
+        return _("新密码不能与当前密码或最近%(kept)d次使用过的密码相同。") % {"kept": self.kept}
+
+    def validate(self, password, user=None):
+        if user is None or user.pk is None:
+            return
+        from accounts.models import PasswordHistory
+
+        earlier = PasswordHistory.objects.filter(user_id=user.pk).values_list("password", flat=True)
+        encoded = [user.password, *earlier[: self.kept]]
+        encoded = [value for value in encoded if is_password_usable(value)]
+        # The hasher is slow by design and releases the interpreter lock: all at once.
+        with ThreadPoolExecutor(max_workers=max(len(encoded), 1)) as pool:
+            used = any(pool.map(lambda value: check_password(password, value), encoded))
+        if used:
+            raise ValidationError(self._message(), code="password_reused")
+
+    def get_help_text(self):
+        return self._message()

@@ -155,6 +155,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "accounts.validators.NotDemoPasswordValidator"},
+    {"NAME": "accounts.validators.PasswordHistoryValidator", "OPTIONS": {"kept": 5}},
 ]
 
 # Five failed logins lock the account (whoever tries, from wherever) for 30 minutes.

@@ -1,12 +1,15 @@
 """Issue #19, accounts: the start check, the three administrators, passwords and look-alike names."""
 
 import pytest
+from django.contrib.auth.hashers import check_password, identify_hasher
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 
 from accounts import checks
-from accounts.models import Role
+from accounts.models import PasswordHistory, PasswordState, Role
 from accounts.passwords import DEMO_PASSWORD
 from tests.roles import client_for, make_member
 
@@ -108,3 +111,58 @@ def test_it_lets_the_installation_superuser_deactivate_an_administrator(superuse
     assert response.status_code == 302, response.content.decode()[:2000]
     auditor_user.refresh_from_db()
     assert not auditor_user.is_active
+
+
+# --- a new password differs from the current one and the last five -----------------------------
+
+TEMPORARY_PASSWORD = "Linshi#2024"
+
+
+def _change(client, old: str, new: str):
+    return client.post(
+        reverse("password_change"), {"old_password": old, "new_password1": new, "new_password2": new}
+    )
+
+
+def test_it_refuses_the_temporary_password_as_the_new_one_at_first_login(sysadmin_user, renshe_liaison):
+    client_for(sysadmin_user).post(
+        reverse("admin:auth_user_password_change", args=[renshe_liaison.pk]),
+        {"password1": TEMPORARY_PASSWORD, "password2": TEMPORARY_PASSWORD, "usable_password": "true"},
+    )
+    client = Client()
+    client.post(LOGIN, {"username": "renshe", "password": TEMPORARY_PASSWORD})
+    response = _change(client, TEMPORARY_PASSWORD, TEMPORARY_PASSWORD)
+    assert response.status_code == 200
+    assert "新密码不能与当前密码或最近5次使用过的密码相同" in response.content.decode()
+    assert PasswordState.objects.get(user=renshe_liaison).must_change
+
+
+def test_it_refuses_changing_back_to_the_previous_password(renshe_liaison):
+    client = client_for(renshe_liaison)
+    assert _change(client, DEMO_PASSWORD, GOOD_PASSWORD).status_code == 302
+    response = _change(client, GOOD_PASSWORD, "Xiang-Jiang8")
+    assert response.status_code == 302
+    response = _change(client, "Xiang-Jiang8", GOOD_PASSWORD)
+    assert response.status_code == 200
+    assert "最近5次使用过的密码" in response.content.decode()
+
+
+def test_it_accepts_a_password_older_than_the_last_five(renshe_liaison):
+    for number in range(1, 7):
+        renshe_liaison.set_password(f"Xiang-Jiang{number}")
+        renshe_liaison.save()
+    validate_password("Xiang-Jiang6x", renshe_liaison)
+    with pytest.raises(ValidationError):
+        validate_password("Xiang-Jiang1", renshe_liaison)  # five back: still refused
+    validate_password(DEMO_PASSWORD.upper() + "x", renshe_liaison)  # never used
+    renshe_liaison.set_password("Xiang-Jiang7")
+    renshe_liaison.save()
+    validate_password("Xiang-Jiang1", renshe_liaison)  # six back now
+
+
+def test_it_keeps_only_salted_hashes_of_earlier_passwords(renshe_liaison):
+    renshe_liaison.set_password(GOOD_PASSWORD)
+    renshe_liaison.save()
+    [kept] = PasswordHistory.objects.filter(user=renshe_liaison).values_list("password", flat=True)
+    assert DEMO_PASSWORD not in kept
+    assert identify_hasher(kept).salt_entropy and check_password(DEMO_PASSWORD, kept)
