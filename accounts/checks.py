@@ -121,7 +121,7 @@ def refuse_unsafe_start() -> None:
     try:
         usernames = demo_password_users()
     except DatabaseError:
-        logger.warning("Start check postponed: the database cannot be reached; pages answer 503 until it can.")
+        logger.warning("Start check postponed: no database yet; pages answer 503 until it is reached.")
         _start_check.pending = True
         return
     _start_check.pending = False

@@ -1,9 +1,8 @@
 """The first-login password rule, earlier passwords, and account unlocking, with their audit rows."""
 
+from django.contrib.auth.hashers import is_password_usable
 from django.db import transaction
 from django.utils import timezone
-
-from django.contrib.auth.hashers import is_password_usable
 
 from accounts.models import PasswordHistory, PasswordState
 from audit.services import record
