@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.hashers import check_password, identify_hasher
+from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import OperationalError
@@ -166,3 +167,30 @@ def test_it_keeps_only_salted_hashes_of_earlier_passwords(renshe_liaison):
     [kept] = PasswordHistory.objects.filter(user=renshe_liaison).values_list("password", flat=True)
     assert DEMO_PASSWORD not in kept
     assert identify_hasher(kept).salt_entropy and check_password(DEMO_PASSWORD, kept)
+
+
+# --- refused grants are form errors, not server errors -------------------------------------------
+
+
+def test_it_tells_the_security_administrator_an_administrator_holds_no_direct_permission(
+    security_user, auditor_user
+):
+    permission = Permission.objects.get(codename="view_full_id_number")
+    response = client_for(security_user).post(
+        reverse("admin:auth_user_change", args=[auditor_user.pk]),
+        {"user_permissions": [permission.pk], "groups": []},
+    )
+    assert response.status_code == 200
+    assert "三员分立：审计管理员账号不能加入用户组或直接授予权限" in response.content.decode()
+    assert not auditor_user.user_permissions.exists()
+
+
+def test_it_tells_the_superuser_an_administrator_cannot_be_a_superuser(superuser, sysadmin_user):
+    response = client_for(superuser).post(
+        reverse("admin:auth_user_change", args=[sysadmin_user.pk]),
+        _account_post(sysadmin_user, is_staff="on", is_superuser="on"),
+    )
+    assert response.status_code == 200
+    assert "三员分立：系统管理员账号不能同时是超级用户" in response.content.decode()
+    sysadmin_user.refresh_from_db()
+    assert not sysadmin_user.is_superuser
