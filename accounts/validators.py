@@ -1,13 +1,20 @@
-"""Password rules Django does not have: a mix of character classes, never the demo password,
-and never the current password or one of the last five."""
+"""Password rules Django does not have: a mix of character classes, never the demo password (in any
+case), never the username, and never the current password or one of the last five; and Django's
+minimum length, with its message in Chinese."""
 
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 
+from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password, is_password_usable
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from accounts.passwords import DEMO_PASSWORD
+
+
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
 
 
 def character_classes(password: str) -> int:
@@ -44,7 +51,7 @@ class NotDemoPasswordValidator:
     """The demo password is printed in the README: nobody may choose it."""
 
     def validate(self, password, user=None):
-        if password == DEMO_PASSWORD:
+        if _folded(password) == _folded(DEMO_PASSWORD):
             raise ValidationError(_("不能使用演示账号的公开密码。"), code="password_is_demo")
 
     def get_help_text(self):
@@ -76,3 +83,27 @@ class PasswordHistoryValidator:
 
     def get_help_text(self):
         return self._message()
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's rule; its message of Django 5.2 has no Chinese translation yet."""
+
+    def get_error_message(self):
+        return _("密码长度不能少于%(min)d个字符。") % {"min": self.min_length}
+
+    def get_help_text(self):
+        return self.get_error_message()
+
+
+class UsernameInPasswordValidator:
+    """The username anywhere in the password, in any case (Django's similarity rule misses long ones)."""
+
+    MIN_USERNAME = 3
+
+    def validate(self, password, user=None):
+        username = _folded(getattr(user, "username", "") or "")
+        if len(username) >= self.MIN_USERNAME and username in _folded(password):
+            raise ValidationError(_("密码不能包含用户名。"), code="password_contains_username")
+
+    def get_help_text(self):
+        return _("密码不能包含用户名。")

@@ -194,3 +194,28 @@ def test_it_tells_the_superuser_an_administrator_cannot_be_a_superuser(superuser
     assert "三员分立：系统管理员账号不能同时是超级用户" in response.content.decode()
     sysadmin_user.refresh_from_db()
     assert not sysadmin_user.is_superuser
+
+
+# --- the password policy ----------------------------------------------------------------------------
+
+
+def _refusal(password: str, user=None) -> ValidationError:
+    with pytest.raises(ValidationError) as refused:
+        validate_password(password, user)
+    return refused.value
+
+
+def test_it_refuses_the_demo_password_in_lower_case():
+    assert "password_is_demo" in {error.code for error in _refusal(DEMO_PASSWORD.lower()).error_list}
+
+
+def test_it_refuses_a_password_containing_the_username(django_user_model):
+    user = django_user_model(username="zhuanban")
+    refusal = _refusal("Long-zhuanban-2024", user)
+    assert "password_contains_username" in {error.code for error in refusal.error_list}
+
+
+def test_it_says_the_minimum_length_in_chinese():
+    refusal = _refusal("Ab1!xyz")
+    assert "密码长度不能少于8个字符。" in refusal.messages
+    assert not any("short" in message for message in refusal.messages)
