@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles, services
-from accounts.forms import AccountChangeForm
+from accounts.forms import AccountChangeForm, AccountCreationForm
 from accounts.models import Membership, PasswordState
 from audit.models import AuditEvent
 from core.admin import HistoryAdmin
@@ -49,6 +49,7 @@ class ResetPasswordForm(AdminPasswordChangeForm):
 @admin.register(User)
 class AccountAdmin(DjangoUserAdmin):
     form = AccountChangeForm
+    add_form = AccountCreationForm
     change_password_form = ResetPasswordForm
     list_display = ["username", "first_name", "role", "is_active", "is_staff", "must_change", "last_login"]
     list_filter = ["is_active", "is_staff", "membership__role"]

@@ -12,6 +12,7 @@ from django.urls import reverse
 from accounts import checks
 from accounts.models import PasswordHistory, PasswordState, Role
 from accounts.passwords import DEMO_PASSWORD
+from projects.models import Unit
 from tests.roles import client_for, make_member
 
 pytestmark = pytest.mark.django_db
@@ -219,3 +220,83 @@ def test_it_says_the_minimum_length_in_chinese():
     refusal = _refusal("Ab1!xyz")
     assert "密码长度不能少于8个字符。" in refusal.messages
     assert not any("short" in message for message in refusal.messages)
+
+
+# --- look-alike names -------------------------------------------------------------------------------
+
+USERNAME_RULE = "用户名只能使用英文字母、数字和"
+
+
+def _add_account(client, username: str):
+    return client.post(
+        reverse("admin:auth_user_add"),
+        {
+            "username": username,
+            "usable_password": "true",
+            "password1": GOOD_PASSWORD,
+            "password2": GOOD_PASSWORD,
+        },
+    )
+
+
+def test_it_refuses_a_username_with_a_cyrillic_look_alike_letter(
+    sysadmin_user, office_user, django_user_model
+):
+    response = _add_account(client_for(sysadmin_user), "zhuanb\u0430n")  # Cyrillic а beside "zhuanban"
+    assert response.status_code == 200
+    assert USERNAME_RULE in response.content.decode()
+    assert not django_user_model.objects.filter(username="zhuanb\u0430n").exists()
+
+
+def test_it_refuses_a_username_with_a_zero_width_space(sysadmin_user, django_user_model):
+    response = _add_account(client_for(sysadmin_user), "li\u200bming")
+    assert response.status_code == 200
+    assert USERNAME_RULE in response.content.decode()
+    assert not django_user_model.objects.filter(username__startswith="li").exists()
+
+
+def test_it_stores_a_full_width_username_in_its_nfkc_form(sysadmin_user, django_user_model):
+    response = _add_account(client_for(sysadmin_user), "ｌｉｍｉｎｇ")
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert django_user_model.objects.filter(username="liming").exists()
+
+
+def test_it_refuses_a_rename_to_a_look_alike_username(sysadmin_user, office_user, renshe_liaison):
+    response = client_for(sysadmin_user).post(
+        reverse("admin:auth_user_change", args=[renshe_liaison.pk]),
+        _account_post(renshe_liaison, username="zhuanb\u0430n"),
+    )
+    assert response.status_code == 200
+    assert USERNAME_RULE in response.content.decode()
+    renshe_liaison.refresh_from_db()
+    assert renshe_liaison.username == "renshe"
+
+
+def test_it_refuses_a_unit_name_with_a_zero_width_space(plan_2023):
+    with pytest.raises(ValidationError) as refused:
+        Unit(name="县民政\u200b局", kind=Unit.Kind.COUNTY_DEPARTMENT).full_clean()
+    assert "不可见字符" in refused.value.message_dict["name"][0]
+
+
+def test_it_refuses_a_unit_name_equal_to_another_once_normalised(plan_2023):
+    Unit.objects.create(name="第1社区", kind=Unit.Kind.SUBDISTRICT)
+    with pytest.raises(ValidationError) as refused:
+        Unit(name="第１社区", kind=Unit.Kind.SUBDISTRICT).full_clean()  # a full-width 1
+    assert "第1社区" in refused.value.message_dict["name"][0]
+
+
+def test_it_tells_the_admin_a_unit_name_has_an_invisible_character(superuser):
+    response = client_for(superuser).post(
+        reverse("admin:projects_unit_add"),
+        {
+            "name": "县民政局\u200b",
+            "kind": Unit.Kind.COUNTY_DEPARTMENT,
+            "is_active": "on",
+            "note": "",
+            "aliases-TOTAL_FORMS": "0",
+            "aliases-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "单位名称含有不可见字符或控制字符" in response.content.decode()
+    assert not Unit.objects.filter(name="县民政局\u200b").exists()
