@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles, services
+from accounts.forms import AccountChangeForm, AccountCreationForm
 from accounts.models import Membership, PasswordState
 from audit.models import AuditEvent
 from core.admin import HistoryAdmin
@@ -47,6 +48,8 @@ class ResetPasswordForm(AdminPasswordChangeForm):
 
 @admin.register(User)
 class AccountAdmin(DjangoUserAdmin):
+    form = AccountChangeForm
+    add_form = AccountCreationForm
     change_password_form = ResetPasswordForm
     list_display = ["username", "first_name", "role", "is_active", "is_staff", "must_change", "last_login"]
     list_filter = ["is_active", "is_staff", "membership__role"]
@@ -71,7 +74,8 @@ class AccountAdmin(DjangoUserAdmin):
         return self._manages(request)
 
     def has_change_permission(self, request, obj=None):
-        return self._manages(request) or roles.can_change_grants_of(request.user, obj)
+        manages = self._manages(request) and (obj is None or roles.can_manage_account(request.user, obj))
+        return manages or roles.can_change_grants_of(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
         return roles.installation_superuser(request.user)
@@ -136,13 +140,20 @@ class AccountAdmin(DjangoUserAdmin):
     def unlock(self, request, queryset):
         if not self._manages(request):
             raise PermissionDenied
-        for user in queryset:
+        users = [user for user in queryset if roles.can_manage_account(request.user, user)]
+        for user in users:
             services.unlock(user=user, request=request)
         self.message_user(
             request,
-            gettext("已解除%(count)s个账号的登录锁定。") % {"count": queryset.count()},
+            gettext("已解除%(count)s个账号的登录锁定。") % {"count": len(users)},
             messages.SUCCESS,
         )
+        if len(users) < len(queryset):
+            self.message_user(
+                request,
+                gettext("超级用户和三员账号的锁定只能由安装用超级用户或服务器运维人员解除。"),
+                messages.WARNING,
+            )
 
 
 @admin.register(Group)

@@ -2,10 +2,16 @@
 
 Two ways in: a system check (`manage.py check --deploy --database default`, tagged
 `deploy`), and `refuse_unsafe_start()`, which minsheng/wsgi.py runs before the first
-request so the server does not start at all.
+request so the server does not start at all. When the database cannot be reached at that
+moment (the server came up before PostgreSQL), the check is pending: StartCheckMiddleware
+answers every request with the 503 page until the check has run against the database and
+found no demo password.
 """
 
 import hashlib
+import logging
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
@@ -17,6 +23,8 @@ from django.db import DatabaseError, transaction
 
 from accounts.models import ADMIN_ROLES, Membership, PasswordState
 from accounts.passwords import DEMO_PASSWORD
+
+logger = logging.getLogger("accounts.checks")
 
 CHECK_ID = "accounts.E001"
 SUPERUSER_CHECK_ID = "accounts.W001"
@@ -86,16 +94,68 @@ def check_demo_passwords(app_configs=None, databases=None, **kwargs):
     return [checks.Error(_message(usernames), id=CHECK_ID)]
 
 
+# After a demo password was found by a pending check, it is looked for again at most this often
+# (the hasher is slow by design), until the password is changed (manage.py changepassword).
+RECHECK_SECONDS = 10
+
+
+class _StartCheck:
+    """Whether the start check still has to run against the database, in this process."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.pending = False
+        self.next_try = 0.0
+
+
+_start_check = _StartCheck()
+
+
 def refuse_unsafe_start() -> None:
-    """Raise ImproperlyConfigured when DEBUG is off and a demo password is still valid."""
+    """Raise ImproperlyConfigured when DEBUG is off and a demo password is still valid.
+
+    When the database cannot be reached, the check stays pending (start_check_blocks).
+    """
     if settings.DEBUG:
         return
     try:
         usernames = demo_password_users()
     except DatabaseError:
-        return  # the database is down or empty: pages answer 503 until it is back, then check on restart
+        logger.warning("Start check postponed: no database yet; pages answer 503 until it is reached.")
+        _start_check.pending = True
+        return
+    _start_check.pending = False
     if usernames:
         raise ImproperlyConfigured(_message(usernames))
+
+
+def start_check_blocks() -> bool:
+    """True while requests must be refused: the postponed start check has not yet run against the
+    database, or it found a demo password. Runs the check when it is due."""
+    state = _start_check
+    if not state.pending:
+        return False
+    with state.lock:
+        if not state.pending:
+            return False
+        if time.monotonic() < state.next_try:
+            return True
+        try:
+            usernames = demo_password_users()
+        except DatabaseError:
+            return True  # still unreachable: try again at the next request
+        if usernames:
+            logger.error(_message(usernames))
+            state.next_try = time.monotonic() + RECHECK_SECONDS
+            return True
+        state.pending = False
+        return False
+
+
+def reset_start_check() -> None:
+    """Forget a postponed start check (tests)."""
+    _start_check.pending = False
+    _start_check.next_try = 0.0
 
 
 @checks.register(checks.Tags.security, deploy=True)

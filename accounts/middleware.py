@@ -1,4 +1,5 @@
-"""Request-level rules of accounts: the admin's address range, session lifetime, first-login password."""
+"""Request-level rules of accounts: the postponed start check, the admin's address range, session
+lifetime, first-login password."""
 
 import ipaddress
 import time
@@ -7,12 +8,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponseForbidden
+from django.http import HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.checks import start_check_blocks
 from accounts.services import SESSION_LOGIN_AT, SESSION_MUST_CHANGE, must_change_password
 from audit.models import AuditEvent
 from audit.services import client_address, record
@@ -24,6 +26,25 @@ def _in_networks(address: str | None, networks) -> bool:
     except ValueError:
         return False
     return any(ip.version == network.version and ip in network for network in networks)
+
+
+class StartCheckMiddleware:
+    """The 503 page for every request while the demo-password start check is pending.
+
+    The server may come up before its database (an ordinary reboot); the check that refuses a
+    demo password (accounts.checks) then runs at the first request that reaches the database,
+    and nobody logs in before it has.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if start_check_blocks():
+            response = HttpResponse(render_to_string("503.html"), status=503)
+            response["Retry-After"] = "60"
+            return response
+        return self.get_response(request)
 
 
 class AdminNetworkMiddleware:

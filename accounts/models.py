@@ -38,6 +38,33 @@ class PasswordState(models.Model):
         return f"{self.user}"
 
 
+class PasswordHistory(models.Model):
+    """A password the user had before, as its salted hash (never the password itself).
+
+    Written when a password is replaced (accounts.signals); the newest KEPT of them are kept,
+    so a new password can differ from the current one and the last KEPT (accounts.validators).
+    """
+
+    KEPT = 5
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="password_history",
+        verbose_name=_("用户"),
+    )
+    password = models.CharField(_("密码哈希"), max_length=128, editable=False)
+    replaced_at = models.DateTimeField(_("停用时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        ordering = ["-replaced_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.user}"
+
+
 class Role(models.TextChoices):
     LIAISON = "liaison", _("单位联络员")
     OFFICE = "office", _("专班办公室")

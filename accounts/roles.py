@@ -48,12 +48,27 @@ def can_manage_accounts(user) -> bool:
     return role_of(user) == Role.SYSADMIN or installation_superuser(user)
 
 
-def can_reset_password_of(user, target) -> bool:
-    """Another administrator's password is reset on the server (manage.py changepassword), so the
-    system administrator cannot take over the security or audit administrator's account."""
+def protected_account(target) -> bool:
+    """A superuser (active or not) or one of the three administrators."""
+    return target.is_superuser or role_of(target) in ADMIN_ROLES
+
+
+def can_manage_account(user, target) -> bool:
+    """Change, deactivate, reactivate, unlock or reset this account.
+
+    The system administrator does not touch a superuser or another of the three administrators,
+    so it cannot take over an account with more powers than its own: only the installation
+    superuser, or the server's operator (manage.py changepassword), can.
+    """
     if not can_manage_accounts(user) or target is None:
         return False
-    return target.pk == user.pk or role_of(target) not in ADMIN_ROLES
+    if installation_superuser(user) or target.pk == user.pk:
+        return True
+    return not protected_account(target)
+
+
+def can_reset_password_of(user, target) -> bool:
+    return can_manage_account(user, target)
 
 
 def can_grant_roles(user) -> bool:

@@ -1,9 +1,10 @@
-"""The first-login password rule and account unlocking, with their audit rows."""
+"""The first-login password rule, earlier passwords, and account unlocking, with their audit rows."""
 
+from django.contrib.auth.hashers import is_password_usable
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import PasswordState
+from accounts.models import PasswordHistory, PasswordState
 from audit.services import record
 
 # Kept in the session at login so pages need no query to know it.
@@ -40,3 +41,12 @@ def unlock(*, user, request=None) -> int:
     count = reset(username=user.get_username())
     record(event="account.unlocked", request=request, obj=user, detail={"attempts_cleared": count})
     return count
+
+
+def remember_replaced_password(*, user, encoded: str) -> None:
+    """Keep the hash of the password just replaced; only the newest PasswordHistory.KEPT are kept."""
+    if not is_password_usable(encoded):
+        return
+    PasswordHistory.objects.create(user=user, password=encoded)
+    stale = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[PasswordHistory.KEPT :]
+    PasswordHistory.objects.filter(pk__in=list(stale)).delete()

@@ -9,20 +9,28 @@ import time
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.exceptions import ValidationError
-from django.db.models.signals import m2m_changed, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from accounts.models import ADMIN_ROLES, Membership, Role
-from accounts.services import SESSION_LOGIN_AT, SESSION_MUST_CHANGE, must_change_password
+from accounts.services import (
+    SESSION_LOGIN_AT,
+    SESSION_MUST_CHANGE,
+    must_change_password,
+    remember_replaced_password,
+)
 from audit.models import AuditEvent
 from audit.services import record
 
 User = get_user_model()
 WATCHED_FLAGS = ("is_active", "is_staff", "is_superuser")
+# Who the account is: a rename or a new e-mail address is recorded with the old and new value.
+WATCHED_DETAILS = ("username", "first_name", "last_name", "email")
+WATCHED = (*WATCHED_DETAILS, *WATCHED_FLAGS)
 
 
 @receiver(user_logged_in, dispatch_uid="accounts_logged_in")
@@ -92,7 +100,7 @@ def before_user_saved(sender, instance, update_fields=None, **kwargs):
         refuse_for_admin_role(instance, _("同时是超级用户"))
     if instance.pk is None:
         return
-    before = User.objects.filter(pk=instance.pk).values(*WATCHED_FLAGS, "password").first()
+    before = User.objects.filter(pk=instance.pk).values(*WATCHED, "password").first()
     instance._audit_before = before
 
 
@@ -109,12 +117,14 @@ def after_user_saved(sender, instance, created, update_fields=None, **kwargs):
     if not before:
         return
     changes = {
-        flag: [before[flag], getattr(instance, flag)]
-        for flag in WATCHED_FLAGS
-        if before[flag] != getattr(instance, flag)
+        field: [before[field], getattr(instance, field)]
+        for field in WATCHED
+        if before[field] != getattr(instance, field)
     }
     password_changed = before["password"] != instance.password
     instance._audit_before = None
+    if password_changed:
+        remember_replaced_password(user=instance, encoded=before["password"])
     if changes or password_changed:
         # That the password changed, never what it is or was.
         record(
@@ -176,3 +186,36 @@ def on_group_permissions(sender, instance, action, reverse, model, pk_set, **kwa
     if action == "pre_add":
         return  # a group may hold any permission; it is the admin roles that may hold no group
     _on_m2m("group_set" if reverse else "permissions", instance, action, reverse, model, pk_set)
+
+
+# --- groups themselves ----------------------------------------------------------------------------
+
+
+@receiver(pre_save, sender=Group, dispatch_uid="accounts_group_pre_save")
+def before_group_saved(sender, instance, **kwargs):
+    instance._audit_name = (
+        Group.objects.filter(pk=instance.pk).values_list("name", flat=True).first() if instance.pk else None
+    )
+
+
+@receiver(post_save, sender=Group, dispatch_uid="accounts_group_post_save")
+def after_group_saved(sender, instance, created, **kwargs):
+    if created:
+        record(event="group.created", obj=instance)
+        return
+    before = getattr(instance, "_audit_name", None)
+    if before is not None and before != instance.name:
+        record(event="group.changed", obj=instance, detail={"changes": {"name": [before, instance.name]}})
+
+
+@receiver(pre_delete, sender=Group, dispatch_uid="accounts_group_pre_delete")
+def before_group_deleted(sender, instance, **kwargs):
+    """Deleting a group takes its permissions from every member: which ones, and from whom."""
+    record(
+        event="group.deleted",
+        obj=instance,
+        detail={
+            "permissions": _names(Permission, set(instance.permissions.values_list("pk", flat=True))),
+            "members": sorted(instance.user_set.values_list("username", flat=True)),
+        },
+    )

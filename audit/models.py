@@ -17,9 +17,12 @@ class AuditEvent(models.Model):
         DENIED = "denied", _("拒绝")
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    # The user's id in a plain integer column (user_id) with no database constraint, so a row keeps
+    # pointing at the person after a rename (username below is the name at the time) and after the
+    # account is deleted (DO_NOTHING: the id stays; `user` then finds no row).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
         null=True,
         blank=True,
         related_name="+",

@@ -88,6 +88,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Answers 503 with a plain Chinese page when the database cannot be reached (see also handler500).
     "ops.middleware.DatabaseUnavailableMiddleware",
+    # Answers 503 until the demo-password start check has run against the database (accounts.checks).
+    "accounts.middleware.StartCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     # Refuses /admin/ outside ADMIN_ALLOWED_NETWORKS before any session or database work.
@@ -148,11 +150,13 @@ AUTHENTICATION_BACKENDS = [
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "accounts.validators.UsernameInPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "accounts.validators.NotDemoPasswordValidator"},
+    {"NAME": "accounts.validators.PasswordHistoryValidator", "OPTIONS": {"kept": 5}},
 ]
 
 # Five failed logins lock the account (whoever tries, from wherever) for 30 minutes.

@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.text import hidden_characters, name_key
+
 
 class Unit(models.Model):
     class Kind(models.TextChoices):
@@ -32,6 +34,27 @@ class Unit(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        hidden = hidden_characters(self.name or "")
+        if hidden:
+            raise ValidationError(
+                {
+                    "name": _("单位名称含有不可见字符或控制字符（%(chars)s），请删除后重新输入。")
+                    % {"chars": "、".join(hidden)}
+                }
+            )
+        key = name_key(self.name or "")
+        names = Unit.objects.exclude(pk=self.pk).values_list("name", flat=True)  # every other unit
+        twin = next((name for name in names if name != self.name and name_key(name) == key), None)
+        if twin is not None:
+            raise ValidationError(
+                {
+                    "name": _("已有单位“%(name)s”，与此名称只差全角半角、大小写或空格，不能重复添加。")
+                    % {"name": twin}
+                }
+            )
 
 
 class UnitAlias(models.Model):
