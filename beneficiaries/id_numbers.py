@@ -6,6 +6,8 @@ where 10 is written X. Shown to most people only masked; compared across lists
 only through `id_number_hash`, never in the clear.
 """
 
+import re
+import unicodedata
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -20,15 +22,16 @@ CHECK_CHARACTERS = "10X98765432"
 EARLIEST_BIRTH_YEAR = 1900
 HASH_SALT = "beneficiaries.id_number"
 
-# Full-width digits and letters, as Chinese input methods often type them.
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９ｘＸ", "0123456789XX")
+# After NFKC (which makes full-width ０-９ and Ｘ ASCII): 17 ASCII digits and a digit or X, nothing else.
+# `str.isdigit` would let Arabic-Indic, Devanagari… digits through, stored verbatim and never matched.
+_ASCII_NUMBER = re.compile(r"[0-9]{17}[0-9X]", re.ASCII)
 
 
 def normalise(value) -> str:
-    """Upper-case, without spaces, full-width digits made ASCII; no check."""
+    """NFKC, upper-case, without spaces (full-width and other compatibility digits made ASCII); no check."""
     if value is None:
         return ""
-    return "".join(str(value).split()).translate(_FULL_WIDTH).upper()
+    return "".join(unicodedata.normalize("NFKC", str(value)).split()).upper()
 
 
 def check_character(first_17: str) -> str:
@@ -48,11 +51,15 @@ def validate_id_number(value) -> str:
     number = normalise(value)
     if not number:
         raise ValidationError(_("请填写身份证号。"), code="required")
+    if not number.isascii():
+        raise ValidationError(
+            _("身份证号只能由数字0-9和字母X组成，请勿使用其他文字的数字或符号。"), code="characters"
+        )
     if len(number) != LENGTH:
         raise ValidationError(
             _("身份证号应为18位，当前为%(length)s位。") % {"length": len(number)}, code="length"
         )
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not _ASCII_NUMBER.fullmatch(number):
         raise ValidationError(_("身份证号前17位应为数字，最后一位为数字或X。"), code="characters")
     born = birth_date(number)
     if born is None or born.year < EARLIEST_BIRTH_YEAR or born > timezone.localdate():

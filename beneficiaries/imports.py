@@ -6,10 +6,12 @@ error refuses the whole file, naming the row (Excel's row number).
 """
 
 import io
+import logging
 import zipfile
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
 from beneficiaries.forms import GENDER_WORDS, BeneficiaryForm, spreadsheet_value
@@ -17,6 +19,8 @@ from core.uploads import UploadRefused, spool_upload
 from projects.models import Indicator, Unit, UnitAlias
 
 MAX_ROWS = 5000
+DAMAGED = gettext_lazy("文件已损坏或不是有效的Excel文件，请用Excel打开检查后另存为 .xlsx 重新上传。")
+logger = logging.getLogger(__name__)
 MAX_ERRORS_SHOWN = 200
 
 
@@ -90,6 +94,9 @@ def read_workbook(content: bytes, *, indicators: list[Indicator], townships: lis
         return result
     try:
         _read_sheet(workbook.worksheets[0], result, indicators=indicators, townships=townships)
+    except Exception as exc:  # a damaged part inside a valid zip: openpyxl raises many kinds (XML, zlib…)
+        logger.info("Unreadable beneficiary upload content: %s", exc)
+        return ReadResult(errors=[DAMAGED], error_count=1)
     finally:
         workbook.close()
     if not result.rows and not result.error_count:

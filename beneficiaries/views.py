@@ -21,6 +21,8 @@ from beneficiaries.forms import BeneficiaryForm, PairForm, RemovalForm, UploadFo
 from beneficiaries.id_numbers import mask_id_number, mask_phone
 from beneficiaries.imports import read_upload
 from beneficiaries.models import Beneficiary, DoubleCountingPair, ImportBatch
+from core.errors import BadRequest
+from core.numbers import NotANumber, read_id
 from core.permissions import require
 from projects.models import PlanYear
 from projects.periods import chosen_plan_year
@@ -62,8 +64,11 @@ def index(request):
 
 
 def _int_param(request, name: str) -> int | None:
-    raw = request.GET.get(name, "")
-    return int(raw) if raw.isdigit() else None
+    """A filter's id from the address; None when not given; a 400 page when it is no id."""
+    try:
+        return read_id(request.GET.get(name, ""))
+    except NotANumber:
+        raise BadRequest(_("筛选条件无效，请从页面上的选项中选择。")) from None
 
 
 @require_GET

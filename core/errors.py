@@ -13,3 +13,13 @@ class Refused(Exception):
     def messages(self) -> list[str]:
         """The message's lines: one problem each."""
         return [line for line in str(self).split("\n") if line.strip()]
+
+
+class BadRequest(Refused):
+    """A request that cannot be answered as asked (a month 13 in the address…): a 400 page with the message.
+
+    Raised anywhere in a view; `core.middleware.RefusedMiddleware` turns it into the page, so
+    nothing after the raise is saved.
+    """
+
+    status_code = 400

@@ -24,3 +24,30 @@ def read_decimal(raw) -> Decimal | None:
     if not value.is_finite():
         raise NotANumber(raw)
     return value
+
+
+# The largest id a BigAutoField holds (PostgreSQL bigint, SQLite INTEGER); beyond it a query fails.
+MAX_ID = 2**63 - 1
+
+
+def read_id(raw, *, minimum: int = 1) -> int | None:
+    """A record id from an address or a hidden cell: None when blank; NotANumber unless minimum…MAX_ID.
+
+    ASCII digits only: `str.isdigit` takes "٣" and "²", and int() of a huge digit string is slow.
+    """
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, bool):
+        raise NotANumber(raw)
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if isinstance(raw, int):
+        value = raw
+    else:
+        text = str(raw).strip()
+        if not (text.isascii() and text.isdigit() and len(text) <= len(str(MAX_ID))):
+            raise NotANumber(raw)
+        value = int(text)
+    if not minimum <= value <= MAX_ID:
+        raise NotANumber(raw)
+    return value

@@ -1,13 +1,14 @@
 """The year and month a page is asked for (?year=2023&month=5), and the one rule when it is not.
 
-Every page, export and download that takes a year or a month reads it here. A value that is not a
-year (four digits at most) or a month (1–12) counts as not given, so a link with a stale or typed
-query string still opens a page instead of failing.
+Every page, export and download that takes a year or a month reads it here. A value given but not
+a year (four ASCII digits, 1000–9999) or a month (1–12) is refused with `BadPeriod`, a 400 page
+(`core.middleware`): never silently another month, into which a POST would save.
 
-The fallback, the same everywhere: the requested year if the system has it, otherwise the current
-calendar year if it has that, otherwise the latest year it has.
+Not given (or given empty), the fallback, the same everywhere: the requested year if the system has
+it, otherwise the current calendar year if it has that, otherwise the latest year it has.
 """
 
+import re
 from collections.abc import Iterable
 from datetime import date
 
@@ -15,18 +16,36 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import BadRequest
+
 MONTHS = range(1, 13)
+# ASCII only: str.isdigit() takes "٣" or "²", which int() then reads or refuses with a 500.
+_YEAR = re.compile(r"[1-9][0-9]{3}", re.ASCII)
+_MONTH = re.compile(r"0?[1-9]|1[0-2]", re.ASCII)
+
+
+class BadPeriod(BadRequest):
+    """A year or month in the address that is none."""
 
 
 def requested_year(request) -> int | None:
+    """The year asked for; None when not given; BadPeriod when given but not a year."""
     raw = request.GET.get("year", "")
-    # Four digits at most: int() of a huge digit string is refused by Python (and slow before that).
-    return int(raw) if raw.isdigit() and len(raw) <= 4 else None
+    if raw == "":
+        return None
+    if not _YEAR.fullmatch(raw):
+        raise BadPeriod(_("年度无效：年度应为四位数字，如2023。"))
+    return int(raw)
 
 
 def requested_month(request) -> int | None:
+    """The month asked for; None when not given; BadPeriod when given but not 1–12."""
     raw = request.GET.get("month", "")
-    return int(raw) if raw.isdigit() and len(raw) <= 2 and int(raw) in MONTHS else None
+    if raw == "":
+        return None
+    if not _MONTH.fullmatch(raw):
+        raise BadPeriod(_("月份应为1到12之间的整数。"))
+    return int(raw)
 
 
 def choose_year(years: Iterable[int], *, requested: int | None, today: date | None = None) -> int:

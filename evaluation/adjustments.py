@@ -22,6 +22,7 @@ from reporting import access
 
 MAX_TARGET = Decimal("1e10")  # what the 14-digit, 4-place target columns can hold
 TEXT_LIMIT = 2000
+DECISION_FIELD_LIMIT = 100  # TargetAdjustment.decision_by and document_number
 
 
 class AdjustmentError(Refused):
@@ -413,9 +414,17 @@ def record_decision(
             raise AdjustmentError("\n".join(errors))
     adjustment.status = TargetAdjustment.Status.APPROVED if approved else TargetAdjustment.Status.REJECTED
     adjustment.decided_on = decided_on
-    adjustment.decision_by = decision_by[:100]
-    adjustment.document_number = document_number[:100]
-    adjustment.decision_note = (note or "").strip()[:TEXT_LIMIT]
+    note = (note or "").strip()
+    for text, limit, label in (
+        (decision_by, DECISION_FIELD_LIMIT, _("审批机关")),
+        (document_number, DECISION_FIELD_LIMIT, _("文号")),
+        (note, TEXT_LIMIT, _("审批意见")),
+    ):
+        if len(text) > limit:
+            raise AdjustmentError(_("%(label)s不能超过%(limit)s字。") % {"label": label, "limit": limit})
+    adjustment.decision_by = decision_by
+    adjustment.document_number = document_number
+    adjustment.decision_note = note
     adjustment.recorded_by = user
     adjustment.recorded_at = now or timezone.now()
     adjustment._change_reason = _("录入县人民政府审批结果：%(number)s") % {"number": document_number}

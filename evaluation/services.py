@@ -28,9 +28,18 @@ from evaluation.models import (
 )
 from projects.models import Indicator, PlanYear, TaskRow
 from reporting import access
-from reporting.workflow.validation import parse_number, parse_stage
+from reporting.workflow.validation import parse_number, parse_stage, too_long
 
 TEXT_LIMIT = 2000
+
+
+NOTICE_TITLE_LIMIT = 200  # PublicNotice.title
+
+
+def _refuse_long(text: str, limit: int, what: str) -> None:
+    """Text over its limit is refused with the limit named, never cut and saved."""
+    if error := too_long(text, limit, what=what):
+        raise EvaluationError(error)
 
 
 class EvaluationError(Refused):
@@ -151,8 +160,9 @@ def return_self_evaluation(*, user, task_row: TaskRow, reason: str, request=None
     reason = (reason or "").strip()
     if not reason:
         raise EvaluationError(_("退回时必须填写原因。"))
+    _refuse_long(reason, TEXT_LIMIT, _("退回原因"))
     evaluation.status = SelfEvaluation.Status.RETURNED
-    evaluation.return_reason = reason[:TEXT_LIMIT]
+    evaluation.return_reason = reason
     evaluation._change_reason = _("专班办公室退回：%(reason)s") % {"reason": reason[:200]}
     evaluation.save()
     record(
@@ -160,7 +170,7 @@ def return_self_evaluation(*, user, task_row: TaskRow, reason: str, request=None
         request=request,
         user=user,
         obj=evaluation,
-        detail={"reason": reason[:TEXT_LIMIT]},
+        detail={"reason": reason},
     )
     return evaluation
 
@@ -231,7 +241,8 @@ def certify(
     value, stage = clean[indicator.pk]
     if value is None and stage is None:
         raise EvaluationError(_("请填写认定完成数。"))
-    note = (note or "").strip()[:TEXT_LIMIT]
+    note = (note or "").strip()
+    _refuse_long(note, TEXT_LIMIT, _("认定意见"))
     if not qualified and not note:
         raise EvaluationError(_("认定不合格时必须填写认定意见。"))
     certification = Certification.objects.select_for_update().filter(indicator=indicator).first()
@@ -286,8 +297,10 @@ def publish_notice(
     notice = PublicNotice.objects.select_for_update().filter(plan_year=plan_year).first() or PublicNotice(
         plan_year=plan_year
     )
-    notice.title = (title or "").strip()[:200]
-    notice.intro = (intro or "").strip()[:TEXT_LIMIT]
+    notice.title = (title or "").strip()
+    notice.intro = (intro or "").strip()
+    _refuse_long(notice.title, NOTICE_TITLE_LIMIT, _("公示标题"))
+    _refuse_long(notice.intro, TEXT_LIMIT, _("公示说明"))
     notice.starts_on, notice.ends_on = starts_on, ends_on
     notice.published_by = user
     notice.published_at = now or timezone.now()

@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "audit.middleware.AuditRequestMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
+    # A core.errors.BadRequest raised in a view (a month 13 in the address…): a 400 page with its message.
+    "core.middleware.RefusedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",

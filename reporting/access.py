@@ -72,6 +72,14 @@ def can_view_dashboards(user) -> bool:
     return role_of(user) in READ_ALL_ROLES
 
 
+def can_export_reports(user) -> bool:
+    """The exports page, the monthly report and the responsibility matrix: who reads every unit's figures.
+
+    Every URL that hands out one of these files asks here; the three administrators never may.
+    """
+    return role_of(user) in READ_ALL_ROLES
+
+
 def can_export_notice_list(user) -> bool:
     """The task force's notice list (通报名单) as a spreadsheet: the office's to circulate."""
     return role_of(user) == Role.OFFICE

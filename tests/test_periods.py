@@ -6,21 +6,28 @@ import pytest
 from django.http import Http404
 from django.test import RequestFactory
 
-from core.periods import choose_year, requested_month, requested_year
+from core.periods import BadPeriod, choose_year, requested_month, requested_year
 
 
 def _request(query: str):
     return RequestFactory().get(f"/?{query}")
 
 
-@pytest.mark.parametrize("query", ["", "year=", "year=abc", "year=-1", "year=20230", "year=" + "9" * 5000])
-def test_a_year_that_is_no_year_counts_as_not_given(query):
+@pytest.mark.parametrize("query", ["", "year="])
+def test_a_year_not_given_counts_as_not_given(query):
     assert requested_year(_request(query)) is None
 
 
+@pytest.mark.parametrize("query", ["year=abc", "year=-1", "year=20230", "year=" + "9" * 5000])
+def test_a_year_that_is_no_year_is_refused(query):
+    with pytest.raises(BadPeriod):
+        requested_year(_request(query))
+
+
 @pytest.mark.parametrize("query", ["month=0", "month=13", "month=5a", "month=005", "month=" + "1" * 5000])
-def test_a_month_outside_one_to_twelve_counts_as_not_given(query):
-    assert requested_month(_request(query)) is None
+def test_a_month_outside_one_to_twelve_is_refused(query):
+    with pytest.raises(BadPeriod):
+        requested_month(_request(query))
 
 
 def test_the_requested_year_and_month_are_read():

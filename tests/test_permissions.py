@@ -403,10 +403,10 @@ def test_it_refuses_every_post_of_a_leader_and_changes_nothing(
 # --- robustness -----------------------------------------------------------------------------------
 
 
-def test_it_falls_back_to_a_plan_year_when_the_year_in_the_address_is_not_a_number(office_user):
+def test_it_refuses_a_year_in_the_address_that_is_not_a_number(office_user):
     response = client_for(office_user).get(f"{reverse('reporting:review_list')}?year=abc&month=3")
 
-    assert response.status_code == 200
+    assert response.status_code == 400
 
 
 def test_it_shows_a_user_without_a_role_no_links_to_the_readers_pages(no_role_user):

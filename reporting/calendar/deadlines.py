@@ -262,8 +262,8 @@ def chosen_reporting_month(request, *, today: date | None = None) -> ReportingMo
 
 def requested_reporting_month(request, *, plan_year: PlanYear, today: date | None = None) -> ReportingMonth:
     """The requested month of `plan_year`, else the month being collected today."""
+    month = requested_month(request)  # read (and refused) before anything is written
     months = ensure_reporting_months(plan_year=plan_year)
-    month = requested_month(request)
     if month is None:
         month = current_reporting_month(plan_year=plan_year, today=today or timezone.localdate()).month
     return months[month - 1]

@@ -7,23 +7,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts import roles
-from accounts.models import READ_ALL_ROLES
 from audit.delivery import deliver
 from core.permissions import require
 from projects.matrix import ResponsibilityMatrixExporter
 from projects.models import PlanYear
+from reporting import access
 from reporting.calendar.deadlines import chosen_reporting_month
 from reporting.exports.exporters import MonthlyReportExporter
 from reporting.exports.forms import MatrixForm, MonthlyReportForm
 
 
 def _require_reader(request) -> None:
-    # The same rule as the review pages: those who read every unit's figures.
-    require(
-        roles.role_of(request.user) in READ_ALL_ROLES,
-        _("报表导出仅供专班办公室、县统计局和领导使用。"),
-    )
+    require(access.can_export_reports(request.user), _("报表导出仅供专班办公室、县统计局和领导使用。"))
 
 
 def _initial(request) -> dict:

@@ -17,6 +17,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from core.numbers import NotANumber, read_id
 from core.uploads import NOT_XLSX, UploadRefused, check_archive, limit
 from reporting.imports.template import (
     EXPLANATION,
@@ -113,18 +114,13 @@ def _cell_text(value, *, numeric: bool) -> tuple[str, str | None]:
 
 
 def _id(value) -> int | None | str:
-    """A hidden id cell: an int, None when empty, or "bad"."""
-    if value is None or value == "":
+    """A hidden id cell: an int, None when empty, or "bad" (also beyond the database's id range)."""
+    if isinstance(value, str) and not value.strip():
         return None
-    if isinstance(value, bool):
+    try:
+        return read_id(value, minimum=0)  # a version may be 0
+    except NotANumber:
         return "bad"
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return "bad"
 
 
 NUMERIC_COLUMNS = (VALUE, FUNDS)

@@ -18,6 +18,10 @@ from django.utils.translation import gettext as _
 from projects.models import Indicator, TaskRow, Unit
 from projects.participation import units_taking_part_in
 from reporting.models import Contribution, Figure, ReportingMonth, Submission
+from reporting.workflow.errors import WorkflowError
+from reporting.workflow.validation import too_long
+
+NO_DATA_REASON_LIMIT = 300  # Contribution.no_data_reason
 
 
 @dataclass
@@ -124,9 +128,12 @@ def mark_no_data(*, user, submission: Submission, parts: list[Part], reasons: di
     unmarked = [part for part in wanted if not (reasons.get(part.unit.pk) or "").strip()]
     if unmarked:
         return unmarked
+    for part in wanted:
+        if error := too_long(reasons[part.unit.pk].strip(), NO_DATA_REASON_LIMIT, what=_("本月无数据原因")):
+            raise WorkflowError(error)
     now = timezone.now()
     for part in wanted:
-        reason = reasons[part.unit.pk].strip()[:300]
+        reason = reasons[part.unit.pk].strip()
         contribution = part.contribution or Contribution(submission=submission, unit=part.unit)
         contribution.no_data_reason, contribution.no_data_at, contribution.no_data_by = reason, now, user
         contribution._history_user = user
