@@ -24,3 +24,7 @@ urlpatterns = [
 
 # Any uncaught error: a plain 500 page, or the 503 page when the database cannot be reached.
 handler500 = "ops.views.server_error"
+# Chinese pages that keep the reason of a refusal (templates/400.html, 403.html, 404.html).
+handler400 = "ops.views.bad_request"
+handler403 = "ops.views.permission_denied"
+handler404 = "ops.views.page_not_found"
