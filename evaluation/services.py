@@ -16,6 +16,7 @@ from accounts import roles
 from audit.services import record
 from core.errors import Refused
 from core.permissions import require
+from core.uploads import short_file_name
 from evaluation.models import (
     MAX_EVIDENCE_FILES,
     Certification,
@@ -178,7 +179,7 @@ def upload_evidence(*, user, task_row: TaskRow, upload, request=None) -> Evidenc
         validate_evidence_file(upload)
     except ValidationError as exc:
         raise EvaluationError(" ".join(exc.messages)) from exc
-    name = upload.name.replace("\\", "/").rsplit("/", 1)[-1][:200]
+    name = short_file_name(upload.name, Evidence._meta.get_field("original_name").max_length)
     evidence = Evidence(self_evaluation=evaluation, original_name=name, size=upload.size, uploaded_by=user)
     evidence.file.save(name, upload, save=False)
     try:  # should the row fail to save, the stored file must not stay behind

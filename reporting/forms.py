@@ -83,7 +83,10 @@ class ReasonForm(forms.Form):
         label=gettext_lazy("原因"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": gettext_lazy("请填写原因。")},
+        error_messages={
+            "required": gettext_lazy("请填写原因。"),
+            "max_length": gettext_lazy("原因不能超过%(limit_value)s字。"),
+        },
     )
 
 

@@ -351,7 +351,7 @@ def review_action(request, pk, action):
     if action in REASONED_ACTIONS:
         form = ReasonForm(request.POST)
         if not form.is_valid():
-            messages.error(request, _("请填写原因。"))
+            messages.error(request, form.errors["reason"][0])
             return redirect("reporting:review_detail", pk=submission.pk)
         handler = REASONED_ACTIONS[action]
         done = _run(request, handler, submission_id=submission.pk, reason=form.cleaned_data["reason"])
