@@ -16,6 +16,7 @@ from accounts import roles
 from audit.services import record
 from core.errors import Refused
 from core.permissions import require
+from core.text import control_characters_message
 from core.uploads import short_file_name
 from evaluation.models import (
     MAX_EVIDENCE_FILES,
@@ -94,6 +95,8 @@ def save_self_evaluation(
         names = {item.indicator.pk: item.indicator.name for item in figures}
         raise EvaluationError("；".join(f"{names[pk]}：{message}" for pk, message in errors.items()))
     account = (account or "").strip()
+    if error := control_characters_message(account, what=_("自评情况说明")):
+        raise EvaluationError(error)
     if len(account) > TEXT_LIMIT:
         raise EvaluationError(_("自评情况说明不能超过%(limit)s字。") % {"limit": TEXT_LIMIT})
     existing = {figure.indicator_id: figure for figure in evaluation.figures.all()}
@@ -152,6 +155,8 @@ def return_self_evaluation(*, user, task_row: TaskRow, reason: str, request=None
     reason = (reason or "").strip()
     if not reason:
         raise EvaluationError(_("退回时必须填写原因。"))
+    if error := control_characters_message(reason, what=_("退回原因")):
+        raise EvaluationError(error)
     evaluation.status = SelfEvaluation.Status.RETURNED
     evaluation.return_reason = reason[:TEXT_LIMIT]
     evaluation._change_reason = _("专班办公室退回：%(reason)s") % {"reason": reason[:200]}
