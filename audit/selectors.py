@@ -18,6 +18,8 @@ EVENT_LABELS = {
     "admin.export": "后台导出",
     "admin.import": "后台导入",
     "admin.network_refused": "后台访问地址不在允许范围",
+    "access.denied": "拒绝访问（无权限或超出本单位范围）",
+    "reporting.entry_locked": "修改已锁定的月度数据",
     "reporting.import": "Excel导入月度数据",
     "submission.submit": "提交",
     "submission.return": "退回",

@@ -6,10 +6,11 @@ through `current_request()`, so their rows carry the user and the client address
 """
 
 import ipaddress
+import logging
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from audit.models import AuditEvent
 
@@ -17,6 +18,10 @@ _current_request: ContextVar = ContextVar("audit_current_request", default=None)
 
 # Written as the user of rows made outside a request (management commands, the shell).
 NO_REQUEST_USERNAME = "（系统命令）"
+# Detail values of a refusal are cut to this length; the reason is one of our fixed messages.
+DETAIL_LIMIT = 200
+
+logger = logging.getLogger("audit")
 
 
 def current_request():
@@ -128,3 +133,27 @@ def record_export(*, request, exporter, **detail) -> AuditEvent:
         request=request,
         detail={"export": name, "file": str(exporter.get_filename()), **detail},
     )
+
+
+def record_denied(request, *, status: int, reason: str = "", event: str = "access.denied", **detail):
+    """One 拒绝 (denied) row for a refused request: address, view and reason, never the posted data.
+
+    A database that cannot take the row must not hide the refusal's own answer: it is logged instead.
+    """
+    match = getattr(request, "resolver_match", None)
+    try:
+        record(
+            event=event,
+            request=request,
+            outcome=AuditEvent.Outcome.DENIED,
+            detail={
+                "status": status,
+                "method": request.method,
+                "path": request.path[:DETAIL_LIMIT],
+                "view": (match.view_name if match else "")[:DETAIL_LIMIT],
+                "reason": reason[:DETAIL_LIMIT],
+                **detail,
+            },
+        )
+    except DatabaseError:
+        logger.exception("Could not write the audit row of a refused request to %s", request.path)

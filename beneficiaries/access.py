@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.models import READ_ALL_ROLES, Role
 from accounts.roles import role_of, unit_of
 from beneficiaries.models import Beneficiary
+from core.errors import OutOfScope
 from projects.models import TaskRow, Unit
 from projects.participation import leads_q, leads_row, rows_of_unit
 
@@ -57,7 +58,7 @@ def _has_entered(unit: Unit, task_row: TaskRow) -> bool:
 
 
 def row_access(user, task_row: TaskRow) -> RowAccess:
-    """The user's access to the row's list; Http404 when the user has none.
+    """The user's access to the row's list; OutOfScope (a 404, audited) when the user has none.
 
     `task_row.parties` should be prefetched (see `get_row_for_user`).
     """
@@ -87,7 +88,7 @@ def row_access(user, task_row: TaskRow) -> RowAccess:
                 can_enter=takes_part,
                 full_numbers=full,
             )
-    raise Http404(_("找不到该受益对象名单，或您无权查看。"))
+    raise OutOfScope(_("找不到该受益对象名单，或您无权查看。"))
 
 
 def _rows() -> QuerySet:
@@ -100,7 +101,7 @@ def get_row_for_user(user, pk: int) -> tuple[TaskRow, RowAccess]:
     """Fetch and check together: 404 outside the user's scope."""
     task_row = _rows().filter(pk=pk).first()
     if task_row is None:
-        raise Http404(_("找不到该受益对象名单，或您无权查看。"))
+        raise OutOfScope(_("找不到该受益对象名单，或您无权查看。"))
     return task_row, row_access(user, task_row)
 
 
@@ -164,7 +165,7 @@ def get_entry_for_user(user, pk: int) -> tuple[Beneficiary, RowAccess]:
     task_row = _rows().get(pk=entry.indicator.task_row_id)
     access = row_access(user, task_row)
     if not entries_for(access).filter(pk=entry.pk).exists():
-        raise Http404(_("找不到该受益对象，或您无权查看。"))
+        raise OutOfScope(_("找不到该受益对象，或您无权查看。"))
     return entry, access
 
 

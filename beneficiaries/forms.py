@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from beneficiaries.id_numbers import is_male, validate_id_number
 from beneficiaries.models import Beneficiary, DoubleCountingPair
+from core.text import RefusesControlCharacters
 from projects.models import Indicator, Unit
 
 DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"]
@@ -24,7 +25,7 @@ def _validate_phone(value: str) -> None:
         raise ValidationError(_("联系电话只能包含数字和“-”，7至20位。"))
 
 
-class BeneficiaryForm(forms.Form):
+class BeneficiaryForm(RefusesControlCharacters, forms.Form):
     """One person. Indicators and townships are passed in, so checking a thousand rows costs no query."""
 
     name = forms.CharField(label=gettext_lazy("姓名"), max_length=50)
@@ -145,7 +146,7 @@ def spreadsheet_value(value) -> str:
     return str(value).strip()
 
 
-class RemovalForm(forms.Form):
+class RemovalForm(RefusesControlCharacters, forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("移除原因"),
         max_length=300,
@@ -153,11 +154,11 @@ class RemovalForm(forms.Form):
     )
 
 
-class UploadForm(forms.Form):
+class UploadForm(RefusesControlCharacters, forms.Form):
     file = forms.FileField(label=gettext_lazy("Excel文件（.xlsx）"))
 
 
-class PairForm(forms.Form):
+class PairForm(RefusesControlCharacters, forms.Form):
     indicator_a = forms.ModelChoiceField(label=gettext_lazy("指标一"), queryset=Indicator.objects.none())
     indicator_b = forms.ModelChoiceField(label=gettext_lazy("指标二"), queryset=Indicator.objects.none())
     note = forms.CharField(label=gettext_lazy("说明"), max_length=200, required=False)

@@ -5,6 +5,8 @@ adjustment…); views catch `Refused` or the subclass and show `str(exc)` in the
 command prints it, the API returns it. A message may hold several lines, one problem each.
 """
 
+from django.http import Http404
+
 
 class Refused(Exception):
     """Refused; the message says why, for the user, in Chinese."""
@@ -23,3 +25,12 @@ class BadRequest(Refused):
     """
 
     status_code = 400
+
+
+class OutOfScope(Http404):
+    """404 from an access check: the object exists, but not for this user.
+
+    Raised by the access helpers (`reporting.access`, `beneficiaries.access`) instead of a plain
+    Http404, so the refusal is written to the audit log (audit.middleware) while a mistyped
+    address or a deleted object is not.
+    """

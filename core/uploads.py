@@ -6,6 +6,7 @@ ratio, and refuses .xls or non-zip files; it works on a path, so an upload is sp
 private temporary file first (`spool_upload`).
 """
 
+import posixpath
 import tempfile
 import zipfile
 from pathlib import Path
@@ -87,3 +88,18 @@ def spool_upload(upload) -> bytes:
         check_archive(Path(spool.name), size=size)
         spool.seek(0)
         return spool.read()
+
+
+def short_file_name(name: str, limit: int) -> str:
+    """An uploaded file's own name (no folders), shortened to `limit` characters, its extension kept.
+
+    The extension decides how the file is served back: cutting it off would serve a PDF as
+    application/octet-stream.
+    """
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    if len(name) <= limit:
+        return name
+    stem, extension = posixpath.splitext(name)
+    if not extension or len(extension) >= limit:
+        return name[:limit]
+    return stem[: limit - len(extension)] + extension

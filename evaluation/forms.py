@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.text import RefusesControlCharacters
 from evaluation.adjustments import ProposedLine
 from evaluation.models import MAX_EVIDENCE_BYTES, ScoreWeights
 from evaluation.services import TEXT_LIMIT, FigureText
@@ -23,7 +24,7 @@ def _text(label, *, required=True, rows=4):
     )
 
 
-class AdjustmentRequestForm(forms.Form):
+class AdjustmentRequestForm(RefusesControlCharacters, forms.Form):
     reason = _text(_("调整理由"))
     force_majeure = _text(_("不可抗力等因素说明"))
     effective_month = forms.TypedChoiceField(label=_("自何月起生效"), choices=MONTH_CHOICES, coerce=int)
@@ -57,7 +58,7 @@ def read_adjustment_lines(
     return lines, errors
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(RefusesControlCharacters, forms.Form):
     passed = forms.TypedChoiceField(
         label=_("审核意见"),
         choices=[("1", _("同意，报县人民政府审批")), ("0", _("不同意"))],
@@ -67,7 +68,7 @@ class ReviewForm(forms.Form):
     opinion = _text(_("审核意见说明"), required=False, rows=3)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(RefusesControlCharacters, forms.Form):
     approved = forms.TypedChoiceField(
         label=_("县人民政府审批结果"),
         choices=[("1", _("批准")), ("0", _("不批准"))],
@@ -80,7 +81,7 @@ class DecisionForm(forms.Form):
     note = _text(_("审批意见"), required=False, rows=3)
 
 
-class SelfEvaluationForm(forms.Form):
+class SelfEvaluationForm(RefusesControlCharacters, forms.Form):
     completed = forms.ChoiceField(
         label=_("自评结论"), choices=YES_NO, required=False, widget=forms.RadioSelect
     )
@@ -106,7 +107,7 @@ def read_figures(data, indicators) -> list[FigureText]:
     ]
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(RefusesControlCharacters, forms.Form):
     file = forms.FileField(
         label=_("佐证材料"),
         help_text=_("PDF、图片（JPG、PNG）、Word或Excel文件，每个不超过%(size)sMB。")
@@ -115,11 +116,11 @@ class EvidenceForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(RefusesControlCharacters, forms.Form):
     reason = _text(_("退回原因"), rows=3)
 
 
-class CertificationForm(forms.Form):
+class CertificationForm(RefusesControlCharacters, forms.Form):
     value = forms.CharField(label=_("认定完成数"), required=False, max_length=30)
     stage = forms.ChoiceField(
         label=_("认定节点"),
@@ -135,7 +136,7 @@ class CertificationForm(forms.Form):
     note = _text(_("认定意见"), required=False, rows=2)
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(RefusesControlCharacters, forms.Form):
     title = forms.CharField(label=_("公示标题"), max_length=200)
     intro = _text(_("公示说明"), required=False, rows=3)
     starts_on = forms.DateField(label=_("公示开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -153,7 +154,7 @@ def _weight(label):
     return forms.IntegerField(label=label, min_value=0, max_value=100)
 
 
-class WeightsForm(forms.Form):
+class WeightsForm(RefusesControlCharacters, forms.Form):
     completion_weight = _weight(_("任务完成率权重（%）"))
     timeliness_weight = _weight(_("按时报送率权重（%）"))
     quality_weight = _weight(_("报送质量权重（%）"))

@@ -16,6 +16,8 @@ from accounts import roles
 from audit.services import record
 from core.errors import Refused
 from core.permissions import require
+from core.text import control_characters_message
+from core.uploads import short_file_name
 from evaluation.models import (
     MAX_EVIDENCE_FILES,
     Certification,
@@ -102,6 +104,8 @@ def save_self_evaluation(
         names = {item.indicator.pk: item.indicator.name for item in figures}
         raise EvaluationError("；".join(f"{names[pk]}：{message}" for pk, message in errors.items()))
     account = (account or "").strip()
+    if error := control_characters_message(account, what=_("自评情况说明")):
+        raise EvaluationError(error)
     if len(account) > TEXT_LIMIT:
         raise EvaluationError(_("自评情况说明不能超过%(limit)s字。") % {"limit": TEXT_LIMIT})
     existing = {figure.indicator_id: figure for figure in evaluation.figures.all()}
@@ -161,6 +165,8 @@ def return_self_evaluation(*, user, task_row: TaskRow, reason: str, request=None
     if not reason:
         raise EvaluationError(_("退回时必须填写原因。"))
     _refuse_long(reason, TEXT_LIMIT, _("退回原因"))
+    if error := control_characters_message(reason, what=_("退回原因")):
+        raise EvaluationError(error)
     evaluation.status = SelfEvaluation.Status.RETURNED
     evaluation.return_reason = reason
     evaluation._change_reason = _("专班办公室退回：%(reason)s") % {"reason": reason[:200]}
@@ -188,7 +194,7 @@ def upload_evidence(*, user, task_row: TaskRow, upload, request=None) -> Evidenc
         validate_evidence_file(upload)
     except ValidationError as exc:
         raise EvaluationError(" ".join(exc.messages)) from exc
-    name = upload.name.replace("\\", "/").rsplit("/", 1)[-1][:200]
+    name = short_file_name(upload.name, Evidence._meta.get_field("original_name").max_length)
     evidence = Evidence(self_evaluation=evaluation, original_name=name, size=upload.size, uploaded_by=user)
     evidence.file.save(name, upload, save=False)
     try:  # should the row fail to save, the stored file must not stay behind

@@ -13,6 +13,7 @@ from accounts import roles
 from accounts.models import FIGURE_ROLES
 from audit.delivery import deliver, deliver_stored
 from audit.services import record
+from core.errors import OutOfScope
 from core.permissions import require
 from evaluation import services
 from evaluation.exporters import UnitScoreExporter
@@ -397,7 +398,7 @@ def unit_score(request, year: int, unit_id: int):
     plan_year = _plan_year(year)
     unit = get_object_or_404(Unit, pk=unit_id)
     if not access.can_read_unit_score(request.user, unit):
-        raise Http404(_("找不到该单位的考核情况，或您无权查看。"))
+        raise OutOfScope(_("找不到该单位的考核情况，或您无权查看。"))
     today = timezone.localdate()
     found = unit_scores(plan_year=plan_year, today=today, unit=unit)
     if not found:

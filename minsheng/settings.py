@@ -99,7 +99,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: no-store on every answer to a signed-in user.
+    "core.middleware.NoStoreForUsersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Also writes a 拒绝 row for each 403, and for each 404 of an access check (core.errors.OutOfScope).
     "audit.middleware.AuditRequestMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
@@ -279,6 +282,40 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 600)
 if PAGE_CACHE_SECONDS <= 0:
     # Turned off: the templates' {% cache %} tags then store nothing, rather than expired files.
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+
+# --- logging (docs/security.md: 日志) --------------------------------------------------------------
+
+# Warnings and errors, 500s with their traceback included, go to stderr whatever DEBUG says, and
+# also to a rotating file when LOG_FILE names one. The format prints no request and masks ID and
+# mobile numbers (core.log_format), so no posted data or personal number reaches the log.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "").strip().upper() or "WARNING"
+LOG_FILE = os.environ.get("LOG_FILE", "").strip()
+_log_handlers = {
+    "stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "plain"},
+}
+if LOG_FILE:
+    _log_handlers["file"] = {
+        "class": "logging.handlers.RotatingFileHandler",
+        "filename": LOG_FILE,
+        "maxBytes": env_int("LOG_FILE_MAX_BYTES", 10 * MB),
+        "backupCount": env_int("LOG_FILE_BACKUPS", 10),
+        "encoding": "utf-8",
+        "formatter": "plain",
+    }
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {
+            "class": "core.log_format.RedactingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
+    "handlers": _log_handlers,
+    "root": {"handlers": list(_log_handlers), "level": LOG_LEVEL},
+    # Django's own handlers print only under DEBUG and mail nobody: its records go to the root's.
+    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL, "propagate": True}},
+}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "reporting:home"

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import READ_ALL_ROLES, Role
 from accounts.roles import role_of, unit_of
+from core.errors import OutOfScope
 from projects.models import TargetAdjustment, TaskRow, Unit
 from projects.participation import leads_row, rows_of_unit
 from reporting.models import Submission
@@ -90,8 +91,13 @@ def can_change_status_rule(user) -> bool:
     return role_of(user) == Role.OFFICE and user.is_staff
 
 
+def _not_found(exists: bool, message: str) -> Http404:
+    """The same page either way; only a refusal of something that exists is audited."""
+    return OutOfScope(message) if exists else Http404(message)
+
+
 def get_submission_for_user(user, pk: int) -> Submission:
-    """Fetch and check together: 404 outside the user's scope."""
+    """Fetch and check together: 404 outside the user's scope (OutOfScope: audited), or unknown."""
     submission = (
         visible_submissions(user)
         .select_related("reporting_month__plan_year", "task_row__project__tier", "task_row__lead_unit")
@@ -100,7 +106,7 @@ def get_submission_for_user(user, pk: int) -> Submission:
         .first()
     )
     if submission is None:
-        raise Http404(_("找不到该报送，或您无权查看。"))
+        raise _not_found(Submission.objects.filter(pk=pk).exists(), _("找不到该报送，或您无权查看。"))
     return submission
 
 
@@ -135,7 +141,8 @@ def get_adjustment_for_user(user, pk: int):
     """Fetch and check together: 404 outside the user's scope."""
     adjustment = visible_adjustments(user).select_related("plan_year", "unit").filter(pk=pk).first()
     if adjustment is None:
-        raise Http404(_("找不到该调整申请，或您无权查看。"))
+        exists = TargetAdjustment.objects.filter(pk=pk).exists()
+        raise _not_found(exists, _("找不到该调整申请，或您无权查看。"))
     return adjustment
 
 
@@ -152,7 +159,7 @@ def get_evaluation_row_for_user(user, pk: int) -> TaskRow:
         .first()
     )
     if task_row is None or not can_read_evaluation(user, task_row):
-        raise Http404(_("找不到该任务，或您无权查看。"))
+        raise _not_found(task_row is not None, _("找不到该任务，或您无权查看。"))
     return task_row
 
 

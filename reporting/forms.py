@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.text import RefusesControlCharacters
 from reporting.selectors import EntryRow
 from reporting.workflow.data_entry import SheetEntry
 from reporting.workflow.errors import LockedError
@@ -76,18 +77,21 @@ def read_no_data(data, row_id: int) -> dict[int, str]:
     return reasons
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(RefusesControlCharacters, forms.Form):
     label_suffix = "："
 
     reason = forms.CharField(
         label=gettext_lazy("原因"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": gettext_lazy("请填写原因。")},
+        error_messages={
+            "required": gettext_lazy("请填写原因。"),
+            "max_length": gettext_lazy("原因不能超过%(limit_value)s字。"),
+        },
     )
 
 
-class ForwardForm(forms.Form):
+class ForwardForm(RefusesControlCharacters, forms.Form):
     """The office's confirmation of what goes upstream, and its choice for the rows not ready."""
 
     label_suffix = "："

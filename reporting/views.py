@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import roles
 from accounts.models import READ_ALL_ROLES, REVIEW_ROLES, Role
+from audit.services import record_denied
 from core.links import link
 from core.permissions import require
 from projects.models import Indicator
@@ -215,6 +216,11 @@ def monthly_entry(request):
         except errors.WorkflowError as exc:
             messages.error(request, str(exc))
             status = 409
+            if isinstance(exc, errors.LockedError):
+                month = f"{reporting_month.plan_year.year}-{reporting_month.month:02d}"
+                record_denied(
+                    request, status=status, reason=str(exc), event="reporting.entry_locked", month=month
+                )
         else:
             if any(not result.ok for result in results.values()):
                 messages.error(request, _("有数据未通过校验，本次未保存任何内容。请按红色提示修改后再保存。"))
@@ -345,7 +351,7 @@ def review_action(request, pk, action):
     if action in REASONED_ACTIONS:
         form = ReasonForm(request.POST)
         if not form.is_valid():
-            messages.error(request, _("请填写原因。"))
+            messages.error(request, form.errors["reason"][0])
             return redirect("reporting:review_detail", pk=submission.pk)
         handler = REASONED_ACTIONS[action]
         done = _run(request, handler, submission_id=submission.pk, reason=form.cleaned_data["reason"])

@@ -95,3 +95,9 @@ def test_it_answers_503_while_the_server_is_unreachable_and_recovers(leader_user
         connection.close()
         settings_dict["HOST"], settings_dict["PORT"] = real
     assert client.get(reverse("reporting:dashboard")).status_code == 200
+
+
+def test_it_answers_503_on_the_login_page_before_anyone_types_a_password():
+    with connection.execute_wrapper(database_down):
+        response = browser().get(reverse("login"))
+    assert_unavailable_page(response)

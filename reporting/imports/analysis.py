@@ -37,7 +37,7 @@ from reporting.imports.template import (
 from reporting.models import ReportingMonth
 from reporting.selectors import EntryRow, entry_sheet
 from reporting.workflow import data_entry, errors
-from reporting.workflow.validation import EXPLANATION_LIMIT, TEXT_LIMIT, FigureInput, parse_number, too_long
+from reporting.workflow.validation import EXPLANATION_LIMIT, TEXT_LIMIT, FigureInput, parse_number, text_error
 
 # --- checking and saving -------------------------------------------------------------------------
 
@@ -156,7 +156,7 @@ class _RowCheck:
         old_value = figure.value if figure else None
         old_stage = figure.stage if figure else None
         explanation = line.text(EXPLANATION)
-        if error := too_long(explanation, EXPLANATION_LIMIT, what=_("说明")):
+        if error := text_error(explanation, EXPLANATION_LIMIT, what=_("说明")):
             self.issues.append(Issue(error, line.row, EXPLANATION))
             explanation = explanation[:EXPLANATION_LIMIT]  # what the column holds, for the dry run
         if indicator.is_numeric:
@@ -215,7 +215,7 @@ class _RowCheck:
             )
         progress, problems = line.text(PROGRESS).strip(), line.text(PROBLEMS).strip()
         for column, text in ((PROGRESS, progress), (PROBLEMS, problems)):
-            if error := too_long(text, TEXT_LIMIT):
+            if error := text_error(text, TEXT_LIMIT):
                 self.issues.append(Issue(error, line.row, column))
         self._changed(line, _("进展情况"), old_progress, progress)
         self._changed(line, _("存在问题"), old_problems, problems)

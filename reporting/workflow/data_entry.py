@@ -27,7 +27,7 @@ from reporting.workflow.validation import (
     TEXT_LIMIT,
     FigureInput,
     ValidationResult,
-    too_long,
+    text_error,
     validate_figures,
 )
 
@@ -234,7 +234,7 @@ def save_month_sheet(*, user, unit, reporting_month: ReportingMonth, entries: li
         contribution = contributions.get(entry.task_row.pk)
         progress, problems = entry.progress.strip(), entry.problems.strip()
         for key, text in ((PROGRESS_KEY, progress), (PROBLEMS_KEY, problems)):
-            if error := too_long(text, TEXT_LIMIT):
+            if error := text_error(text, TEXT_LIMIT):
                 result.errors[key] = error
         if result.ok and _differs(contribution, result, funds, progress, problems):
             changes.append(_Change(entry, result, contribution, funds, progress, problems))

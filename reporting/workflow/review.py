@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import record
 from core.permissions import require
+from core.text import control_characters_message
 from reporting import access
 from reporting.calendar.deadlines import month_schedule
 from reporting.models import ReviewEvent, Submission
@@ -69,6 +70,9 @@ def submit(*, user, submission_id: int, now=None, no_data: dict[int, str] | None
     missing = missing_indicators(submission)
     if missing:
         raise WorkflowError(_("以下指标尚未填报，不能提交：%(names)s") % {"names": "、".join(missing)})
+    for reason in (no_data or {}).values():
+        if error := control_characters_message(reason or "", what=_("无数据原因")):
+            raise WorkflowError(error)
     unmarked = mark_no_data(
         user=user, submission=submission, parts=parts_of(submission), reasons=no_data or {}
     )

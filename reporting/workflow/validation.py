@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from core.numbers import NotANumber, read_decimal
+from core.text import control_characters_message
 from projects.models import Indicator
 
 # A cumulative figure above this multiple of its target is flagged for review.
@@ -40,6 +41,11 @@ EXPLANATION_LIMIT = 300  # 说明 of a figure (Figure.explanation)
 TEXT_LIMIT = 2000  # 进展情况 and 存在问题 of a row
 # Keys of ValidationResult.errors that are not an indicator's id: the row's own fields.
 FUNDS_KEY, PROGRESS_KEY, PROBLEMS_KEY = 0, -1, -2
+
+
+def text_error(text: str, limit: int, *, what: str = "") -> str | None:
+    """What is wrong with a free-text field: a control character (core.text), or its length."""
+    return control_characters_message(text, what=what) or too_long(text, limit, what=what)
 
 
 def too_long(text: str, limit: int, *, what: str = "") -> str | None:
@@ -101,7 +107,7 @@ def validate_figures(inputs: list[FigureInput], *, previous_values: dict[int, De
     for item in inputs:
         indicator = item.indicator
         explanation = (item.explanation or "").strip()
-        if error := too_long(explanation, EXPLANATION_LIMIT, what=_("说明")):
+        if error := text_error(explanation, EXPLANATION_LIMIT, what=_("说明")):
             result.errors[indicator.pk] = error
             continue
         if indicator.kind == Indicator.Kind.MILESTONE:
