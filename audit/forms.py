@@ -1,9 +1,15 @@
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.models import AuditEvent
 from audit.selectors import AuditFilter, event_label, known_events, known_units
+
+# What a filter date may be: 9999-12-31 plus a day, or 0001-01-01 in UTC, overflows a datetime.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2999, 12, 31)
 
 
 class AuditFilterForm(forms.Form):
@@ -35,6 +41,20 @@ class AuditFilterForm(forms.Form):
         if start and end and start > end:
             self.add_error("date_to", _("截止日期不能早于起始日期。"))
         return cleaned
+
+    def _in_range(self, name: str) -> date | None:
+        day = self.cleaned_data.get(name)
+        if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
+            raise forms.ValidationError(
+                _("日期须在%(start)s至%(end)s之间。") % {"start": EARLIEST_DATE, "end": LATEST_DATE}
+            )
+        return day
+
+    def clean_date_from(self):
+        return self._in_range("date_from")
+
+    def clean_date_to(self):
+        return self._in_range("date_to")
 
     def filters(self) -> AuditFilter:
         data = self.cleaned_data

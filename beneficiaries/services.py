@@ -6,6 +6,7 @@ records by id and never hold an ID number or phone number, full or masked.
 """
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,6 +24,7 @@ from beneficiaries.models import Beneficiary, DoubleCountingPair, ImportBatch
 from beneficiaries.selectors import list_indicators, townships
 from core.errors import Refused
 from core.permissions import require
+from core.uploads import limit
 from projects.models import Indicator, TaskRow
 
 
@@ -283,11 +285,32 @@ def discard_import(*, user, batch_id: int) -> None:
     batch.save()
 
 
+def stale_import_cutoff() -> datetime:
+    """Batches uploaded before this are given up: IMPORT_PENDING_MAX_AGE seconds (24 hours) ago."""
+    return timezone.now() - timedelta(seconds=limit("IMPORT_PENDING_MAX_AGE"))
+
+
+def expired(batch: ImportBatch) -> bool:
+    """Given up (by its uploader or for its age) and older than the bound: gone for good."""
+    return batch.status == ImportBatch.Status.DISCARDED and batch.created_at < stale_import_cutoff()
+
+
+def expired_message() -> str:
+    message = _(
+        "该导入批次已超过%(hours)s小时未确认，已自动放弃，其中暂存的个人信息已清除。如需导入，请重新上传。"
+    )
+    return message % {"hours": limit("IMPORT_PENDING_MAX_AGE") // 3600}
+
+
 @transaction.atomic
-def discard_stale_imports(*, older_than) -> int:
-    """Empty the batches nobody confirmed in time, so full numbers do not linger in waiting rows."""
+def discard_stale_imports(*, older_than: datetime | None = None) -> int:
+    """Empty the batches nobody confirmed in time, so full numbers do not linger in waiting rows.
+
+    Run by the daily command, and also whenever an import is started or a batch is opened and
+    before every backup, so that without the command a batch outlives the bound only until then.
+    """
     stale = ImportBatch.objects.select_for_update().filter(
-        status=ImportBatch.Status.PENDING, created_at__lt=older_than
+        status=ImportBatch.Status.PENDING, created_at__lt=older_than or stale_import_cutoff()
     )
     return stale.update(status=ImportBatch.Status.DISCARDED, finished_at=timezone.now(), rows=[])
 

@@ -295,6 +295,7 @@ def import_template(request, pk):
 def import_upload(request, pk):
     task_row, row_access = access.get_row_for_user(request.user, pk)
     require(row_access.can_enter, _("只有参与本项任务的单位联络员可以导入受益对象。"))
+    services.discard_stale_imports()  # whoever starts an import clears the batches left too long
     form = UploadForm(request.POST or None, request.FILES or None)
     errors, error_count, status = [], 0, 200
     if request.method == "POST":
@@ -328,9 +329,18 @@ def import_upload(request, pk):
 
 
 def _own_batch(request, pk) -> tuple[ImportBatch, access.RowAccess]:
+    services.discard_stale_imports()
     batch = get_object_or_404(ImportBatch.objects.select_related("task_row"), pk=pk, created_by=request.user)
     _task_row, row_access = access.get_row_for_user(request.user, batch.task_row_id)
     return batch, row_access
+
+
+def _expired(request, batch: ImportBatch):
+    """The row's page, with a word, for a batch given up for its age; None for any other."""
+    if not services.expired(batch):
+        return None
+    messages.error(request, services.expired_message())
+    return redirect("beneficiaries:row", pk=batch.task_row_id)
 
 
 @require_GET
@@ -338,6 +348,8 @@ def _own_batch(request, pk) -> tuple[ImportBatch, access.RowAccess]:
 @login_required
 def import_preview(request, pk):
     batch, row_access = _own_batch(request, pk)
+    if gone := _expired(request, batch):
+        return gone
     names = {item.pk: item.name for item in selectors.list_indicators(row_access.task_row)}
     units = {unit.pk: unit.name for unit in selectors.townships()}
     rows = [
@@ -371,6 +383,8 @@ def import_preview(request, pk):
 @login_required
 def import_confirm(request, pk):
     batch, row_access = _own_batch(request, pk)
+    if gone := _expired(request, batch):
+        return gone
     try:
         count = services.apply_import(
             user=request.user, row_access=row_access, batch_id=batch.pk, request=request
@@ -386,6 +400,8 @@ def import_confirm(request, pk):
 @login_required
 def import_discard(request, pk):
     batch, row_access = _own_batch(request, pk)
+    if gone := _expired(request, batch):
+        return gone
     try:
         services.discard_import(user=request.user, batch_id=batch.pk)
     except services.BatchRefused as exc:

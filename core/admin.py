@@ -1,7 +1,9 @@
 """Admin base classes every app's admin derives from: history that cannot bypass a lock, read-only views."""
 
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 
@@ -11,9 +13,24 @@ class HistoryAdmin(SimpleHistoryAdmin):
     simple_history saves a posted history form for anyone who may merely view the object,
     so a crafted POST to …/history/<id>/ would change a figure of an approved month.
     Every admin with history in this project derives from this class (tests/test_locked.py).
+    A model without simple_history's records (a review event) shows the admin's own log instead.
     """
 
+    def _has_records(self) -> bool:
+        return hasattr(self.model._meta, "simple_history_manager_attribute")
+
+    @property
+    def object_history_template(self):
+        return SimpleHistoryAdmin.object_history_template if self._has_records() else None
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not self._has_records():
+            return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not self._has_records():
+            raise Http404
         if request.method == "POST":
             obj = self.get_object(request, unquote(object_id))
             if obj is None or not self.has_change_permission(request, obj):

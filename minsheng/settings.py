@@ -257,6 +257,9 @@ IMPORT_MAX_UNCOMPRESSED_BYTES = env_int(
 # Where an upload waits between preview and confirmation; empty: the system's temporary directory.
 # With several app servers, a directory they all mount, so a confirmation may reach any of them.
 IMPORT_PENDING_DIR = os.environ.get("IMPORT_PENDING_DIR", "").strip() or None
+# Uploads and beneficiary import batches (full ID numbers) left unconfirmed are purged after this
+# many seconds: at the next import, opening of a batch or backup, and by discard_stale_imports.
+IMPORT_PENDING_MAX_AGE = env_int("IMPORT_PENDING_MAX_AGE", UPLOAD_LIMITS["IMPORT_PENDING_MAX_AGE"])
 
 # Cached dashboard pages, keyed on a token that every write renews (core/data_version.py). Every
 # application process must see the same cache: files under CACHE_DIR, on a directory that all

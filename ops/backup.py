@@ -8,7 +8,7 @@
 
 A restore goes into an EMPTY database only (no tables at all), then checks every table's
 row count and the figures checksum against the manifest. Archives hold personal data:
-they are written readable by their owner only.
+they are written readable by their owner only, and so is a restored SQLite database file.
 """
 
 from __future__ import annotations
@@ -229,6 +229,22 @@ def _sqlite(name) -> sqlite3.Connection:
     return sqlite3.connect(name, uri=name.startswith("file:"))
 
 
+def _owner_only_sqlite_file(name) -> None:
+    """Make the database file (and its journal, -wal and -shm files, if any) readable by its owner only.
+
+    Created 0600 before SQLite opens it: SQLite gives the files it adds beside a database the
+    database file's own mode, so the write-ahead log and shared memory files are 0600 too.
+    """
+    name = str(name)
+    if name.startswith("file:") or name == ":memory:":
+        return
+    path = Path(name)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for companion in (path, *(path.with_name(path.name + end) for end in ("-journal", "-wal", "-shm"))):
+        if companion.exists():
+            companion.chmod(0o600)
+
+
 def _existing_tables(database: Database) -> list[str]:
     if database.vendor == "sqlite":
         name = str(database.settings_dict["NAME"])
@@ -291,9 +307,11 @@ def restore_backup(*, archive: Path, database: Database, media_root: Path | None
                 _("上传文件目录 %(path)s 中已有同名文件，拒绝覆盖。请使用空目录。") % {"path": media_root}
             )
         if database.vendor == "sqlite":
+            _owner_only_sqlite_file(database.settings_dict["NAME"])
             with closing(sqlite3.connect(work / manifest["database_file"])) as source:
                 with closing(_sqlite(database.settings_dict["NAME"])) as target:
                     source.backup(target)
+            _owner_only_sqlite_file(database.settings_dict["NAME"])
         else:
             _run(
                 [

@@ -5,30 +5,74 @@ the same role rights, on the same day, at the same address, until the data chang
 version (core.data_version) changes with every write, so a cached fragment is never older than
 the data. The fragment is stored by the template's `{% cache %}` tag under the key built here,
 and looked up here first so that a view does not compute what it will not render.
+
+The key holds the query parameters the pages read, each with a value they accept
+(`dashboard_query`), never the raw query string: junk parameters, or junk values of known
+ones, add no entry to the cache.
 """
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
 from django.utils import timezone, translation
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
 from core import data_version
+from core.periods import requested_month, requested_year
+from projects.models import Tier
+from reporting.dashboards.lines import NO_LEADER
+from reporting.progress import Status
 
 # The fragment name of the {% cache %} tag in templates/reporting/dashboard_base.html.
 DASHBOARD_FRAGMENT = "dashboard"
+
+# The list filters of the indicators page, beside the year and the month every page reads.
+FILTER_STATUSES = frozenset({*Status.values, "behind_all"})
+FILTER_FLAGS = frozenset({"flagged", "notice"})
+MAX_ID_DIGITS = 18  # a primary key; longer digit strings are no object's
+
+
+def _number(raw: str) -> str:
+    return str(int(raw)) if raw.isascii() and raw.isdigit() and len(raw) <= MAX_ID_DIGITS else ""
+
+
+def _one_of(raw: str, allowed) -> str:
+    return raw if raw in allowed else ""
+
+
+def dashboard_query(request) -> dict[str, str]:
+    """The parameters the dashboards read, each with a value they accept; the rest dropped.
+
+    year, month, and the indicators page's tier, status, leader, unit, flag and page. A value
+    the pages would ignore is dropped too, so it reads (and is cached) as not given.
+    """
+    get = request.GET.get
+    year, month = requested_year(request), requested_month(request)
+    leader, page = get("leader", ""), get("page", "")
+    values = {
+        "year": "" if year is None else str(year),
+        "month": "" if month is None else str(month),
+        "tier": _one_of(get("tier", ""), Tier.Kind.values),
+        "status": _one_of(get("status", ""), FILTER_STATUSES),
+        "leader": NO_LEADER if leader == NO_LEADER else _number(leader),
+        "unit": _number(get("unit", "")),
+        "flag": _one_of(get("flag", ""), FILTER_FLAGS),
+        "page": "last" if page == "last" else _number(page),
+    }
+    return {name: value for name, value in values.items() if value}
 
 
 def dashboard_vary(request, *rights: bool) -> str:
     """What a dashboard fragment depends on besides the data.
 
-    The address with its query (year, month, filters), the day (the time progress and the
-    deadlines move with it), the language, and what the viewer's role may see or do.
+    The address with the recognised part of its query (year, month, filters), the day (the time
+    progress and the deadlines move with it), the language, and what the viewer's role may see or do.
     """
     return "|".join(
         [
             data_version.current(),
-            request.get_full_path(),
+            f"{request.path}?{urlencode(sorted(dashboard_query(request).items()))}",
             timezone.localdate().isoformat(),
             translation.get_language() or "",
             *("1" if right else "0" for right in rights),

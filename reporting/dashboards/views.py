@@ -177,23 +177,13 @@ def overview(request):
     return _render(request, "reporting/dashboard_overview.html", "overview", build)
 
 
-FILTER_STATUSES = set(Status.values) | {"behind_all"}
-
-
 @dashboard_page
 def indicators(request):
     def build():
         the_board = _board(request)
-        tier = request.GET.get("tier", "")
-        tier = tier if tier in Tier.Kind.values else ""
-        status = request.GET.get("status", "")
-        status = status if status in FILTER_STATUSES else ""
-        leader = request.GET.get("leader", "")
-        leader = leader if leader == NO_LEADER or leader.isdigit() else ""
-        unit = request.GET.get("unit", "")
-        unit = int(unit) if unit.isdigit() else None
-        flag = request.GET.get("flag", "")
-        flag = flag if flag in ("flagged", "notice") else ""
+        query = page_cache.dashboard_query(request)
+        tier, status, leader, flag = (query.get(name, "") for name in ("tier", "status", "leader", "flag"))
+        unit = int(query["unit"]) if "unit" in query else None
         lines = the_board.filtered(tier=tier, status=status, leader=leader, unit=unit, flag=flag)
         words = []
         if tier:
@@ -210,12 +200,12 @@ def indicators(request):
             words.append(next((line.task_row.lead_unit.name for line in lines), _("牵头单位")))
         if flag:
             words.append(_("连续两个月滞后") if flag == "flagged" else _("列入通报"))
-        page = Paginator(lines, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(lines, LIST_PAGE_SIZE).get_page(query.get("page"))
         return the_board, {
             "lines": page.object_list,
             "page": page,
             "all_lines": len(lines),
-            "page_query": urlencode({key: value for key, value in request.GET.items() if key != "page"}),
+            "page_query": urlencode({key: value for key, value in query.items() if key != "page"}),
             "counted": sum(1 for line in lines if line.counted),
             "filter_words": words,
             "filters": {"tier": tier, "status": status, "leader": leader, "unit": unit or "", "flag": flag},

@@ -1,4 +1,7 @@
-"""Discard import batches left unconfirmed, so the full ID numbers they hold do not linger. Run daily."""
+"""Discard import batches left unconfirmed, so the full ID numbers they hold do not linger. Run hourly.
+
+Without --hours, the bound is IMPORT_PENDING_MAX_AGE (seconds, 24 hours by default).
+"""
 
 from datetime import timedelta
 
@@ -6,14 +9,22 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from beneficiaries.services import discard_stale_imports
+from core.uploads import limit
 
 
 class Command(BaseCommand):
     help = "放弃超过时限仍未确认的受益对象导入批次，并清除其中暂存的个人信息。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--hours", type=int, default=24, help="未确认超过多少小时即放弃（默认24）。")
+        parser.add_argument(
+            "--hours",
+            type=int,
+            default=None,
+            help="未确认超过多少小时即放弃（默认按 IMPORT_PENDING_MAX_AGE 设置，24小时）；只能比设置更短。",
+        )
 
     def handle(self, *args, hours, **options):
-        count = discard_stale_imports(older_than=timezone.now() - timedelta(hours=hours))
+        bound = limit("IMPORT_PENDING_MAX_AGE")
+        seconds = bound if hours is None else min(hours * 3600, bound)
+        count = discard_stale_imports(older_than=timezone.now() - timedelta(seconds=seconds))
         self.stdout.write(f"已放弃{count}个超时未确认的导入批次。")

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.services import record
+from beneficiaries.services import discard_stale_imports
 from ops.backup import BackupError, create_backup
 
 
@@ -23,6 +24,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, output, database, **options):
+        if database == "default":
+            # Full ID numbers waiting in unconfirmed imports past their bound stay out of the archive.
+            discard_stale_imports()
         try:
             path = create_backup(output_dir=Path(output), alias=database)
         except BackupError as exc:
