@@ -39,6 +39,6 @@ def drop_trigger(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("audit", "0002_append_only_trigger")]
+    dependencies = [("audit", "0003_user_id_outlives_the_account")]
 
     operations = [migrations.RunPython(create_trigger, drop_trigger)]
