@@ -330,11 +330,10 @@ def review_detail(request, pk):
 
 def _run(request, action, **kwargs):
     try:
-        action(user=request.user, **kwargs)
+        return action(user=request.user, **kwargs)
     except errors.WorkflowError as exc:
         messages.error(request, str(exc))
-        return False
-    return True
+        return None
 
 
 REASONED_ACTIONS = {
@@ -342,27 +341,39 @@ REASONED_ACTIONS = {
     "reopen": review.reopen,
     "late_open": forwarding.open_late_report,
 }
+PLAIN_ACTIONS = {"approve": review.approve, "verify": review.verify}
+
+
+def _done_message(action: str, submission: Submission, reason: str = "") -> str:
+    """What happened, in words: who has the row now and why."""
+    words = {"unit": submission.task_row.lead_unit.name, "reason": reason}
+    return {
+        "return": _("已退回%(unit)s（原因：%(reason)s）。"),
+        "reopen": _("已重新打开，%(unit)s可更正后重新提交（原因：%(reason)s）。"),
+        "late_open": _("已开放补报，%(unit)s可填报后提交（原因：%(reason)s）。"),
+        "approve": _("已审核通过，等待县统计局核验。"),
+        "verify": _("已核验通过，等待专班办公室整月上报。"),
+    }[action] % words
 
 
 @login_required
 @require_POST
 def review_action(request, pk, action):
     submission = access.get_submission_for_user(request.user, pk)
+    reason = ""
     if action in REASONED_ACTIONS:
         form = ReasonForm(request.POST)
         if not form.is_valid():
             messages.error(request, form.errors["reason"][0])
             return redirect("reporting:review_detail", pk=submission.pk)
-        handler = REASONED_ACTIONS[action]
-        done = _run(request, handler, submission_id=submission.pk, reason=form.cleaned_data["reason"])
-    elif action == "approve":
-        done = _run(request, review.approve, submission_id=submission.pk)
-    elif action == "verify":
-        done = _run(request, review.verify, submission_id=submission.pk)
+        reason = form.cleaned_data["reason"]
+        done = _run(request, REASONED_ACTIONS[action], submission_id=submission.pk, reason=reason)
+    elif action in PLAIN_ACTIONS:
+        done = _run(request, PLAIN_ACTIONS[action], submission_id=submission.pk)
     else:
         raise PermissionDenied(_("未知操作。"))
-    if done:
-        messages.success(request, _("操作成功。"))
+    if done is not None:
+        messages.success(request, _done_message(action, submission, reason.strip()))
     return redirect("reporting:review_detail", pk=submission.pk)
 
 

@@ -649,3 +649,20 @@ def test_it_refuses_an_indicator_of_another_row_and_writes_nothing(renshe_liaiso
 
     assert _value(employment_row, EMPLOYMENT) == 100
     assert not Figure.objects.filter(indicator=other).exists()
+
+
+@pytest.mark.parametrize(
+    ("start", "action", "who", "message"),
+    [
+        (Status.SUBMITTED, "return", "office", "已退回县人社局（原因：请核实。）。"),
+        (Status.SUBMITTED, "approve", "office", "已审核通过，等待县统计局核验。"),
+        (Status.APPROVED, "verify", "statistics", "已核验通过，等待专班办公室整月上报。"),
+        (Status.APPROVED, "reopen", "office", "已重新打开，县人社局可更正后重新提交（原因：请核实。）。"),
+    ],
+)
+def test_it_says_what_each_review_step_did(drive, user_in_role, start, action, who, message):
+    submission = drive(start)
+
+    response = _act(client_for(user_in_role(who)), submission, action, "请核实。")
+
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [message]

@@ -186,7 +186,9 @@ def test_may_goes_round_the_whole_cycle_and_every_output_agrees(
     return_form = office_page.locator("form").filter(has=office_page.get_by_role("button", name="退回"))
     return_form.locator("textarea[name=reason]").fill(RETURN_REASON)
     return_form.get_by_role("button", name="退回").click()
-    expect(office_page.locator(".messages li.success")).to_have_text("操作成功。")
+    expect(office_page.locator(".messages li.success")).to_have_text(
+        f"已退回县人社局（原因：{RETURN_REASON}）。"
+    )
     assert status_of(submission) == Submission.Status.RETURNED
 
     # The lead corrects and resubmits; the 本月无数据 mark stays, so nothing needs ticking again.
@@ -204,13 +206,15 @@ def test_may_goes_round_the_whole_cycle_and_every_output_agrees(
     # The office approves, the statistics bureau verifies.
     office_page.reload()
     office_page.get_by_role("button", name="审核通过").click()
-    expect(office_page.locator(".messages li.success")).to_have_text("操作成功。")
+    expect(office_page.locator(".messages li.success")).to_have_text("已审核通过，等待县统计局核验。")
     assert status_of(submission) == Submission.Status.APPROVED
     statistics_page = new_context().new_page()
     login(statistics_page, "tongji_checker")
     statistics_page.goto(f"{url}/review/{submission.pk}/")
     statistics_page.get_by_role("button", name="核验通过").click()
-    expect(statistics_page.locator(".messages li.success")).to_have_text("操作成功。")
+    expect(statistics_page.locator(".messages li.success")).to_have_text(
+        "已核验通过，等待专班办公室整月上报。"
+    )
     assert status_of(submission) == Submission.Status.VERIFIED
 
     # The office forwards May through the confirmation page, closing the rows not ready.

@@ -106,7 +106,7 @@ def test_office_returns_approves_and_forwards(
     return_form = page.locator("form").filter(has=page.get_by_role("button", name="退回"))
     return_form.locator("textarea[name=reason]").fill(REASON)
     return_form.get_by_role("button", name="退回").click()
-    expect(page.locator(".messages li.success")).to_have_text("操作成功。")
+    expect(page.locator(".messages li.success")).to_have_text(f"已退回县人社局（原因：{REASON}）。")
     expect(page.locator("section.card").first.locator(".badge")).to_have_text("已退回")
     expect(page.get_by_text(f"退回原因：{REASON}")).to_be_visible()
     assert status_of(submission) == Submission.Status.RETURNED
@@ -134,7 +134,7 @@ def test_office_returns_approves_and_forwards(
     expect(changes.locator("tbody tr").filter(has_text="城镇新增就业")).to_contain_text("1250")
     expect(employment.locator("td").nth(2)).to_have_text("1400人")
     page.get_by_role("button", name="审核通过").click()
-    expect(page.locator(".messages li.success")).to_have_text("操作成功。")
+    expect(page.locator(".messages li.success")).to_have_text("已审核通过，等待县统计局核验。")
     expect(page.locator("section.card").first.locator(".badge")).to_have_text("已审核")
     expect(page.get_by_role("button", name="审核通过")).to_have_count(0)
     assert status_of(submission) == Submission.Status.APPROVED
@@ -145,7 +145,9 @@ def test_office_returns_approves_and_forwards(
     login(statistics_page, "tongji_checker")
     statistics_page.goto(f"{live_server.url}/review/{submission.pk}/")
     statistics_page.get_by_role("button", name="核验通过").click()
-    expect(statistics_page.locator(".messages li.success")).to_have_text("操作成功。")
+    expect(statistics_page.locator(".messages li.success")).to_have_text(
+        "已核验通过，等待专班办公室整月上报。"
+    )
     expect(statistics_page.locator("section.card").first.locator(".badge")).to_have_text("已核验")
     assert status_of(submission) == Submission.Status.VERIFIED
     screenshot(statistics_page, "5-verified")
