@@ -28,6 +28,12 @@ class HistoryAdmin(SimpleHistoryAdmin):
             return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
         return super().history_view(request, object_id, extra_context)
 
+    def revert_disabled(self, request, obj=None):
+        """No revert offered where it would be refused: the object is locked or not the user's to change."""
+        if obj is not None and not self.has_change_permission(request, obj):
+            return True
+        return super().revert_disabled(request, obj)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if not self._has_records():
             raise Http404
