@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import caches
 
+from core import cache_guard, data_version
 from projects.models import PlanYear
 from tests.database import Session, load_bundled_plan, session_plan
 
@@ -79,7 +80,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _empty_caches():
     """Each test's database rolls back, but a cache does not: a page cached by one test under some
-    data version must not be served to the next, whose data may differ."""
+    data version must not be served to the next, whose data may differ. Nor does a cache failure
+    remembered by the process (core.cache_guard, a renewal owed)."""
+    cache_guard.reset()
+    data_version.forget_debt()
     for cache in caches.all():
         cache.clear()
 
