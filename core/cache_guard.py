@@ -16,8 +16,8 @@ Two guards keep an outage cheap and quiet:
 
 import logging
 import threading
-import time
 from collections.abc import Callable
+from time import monotonic
 from typing import Any
 
 from django.core.cache import caches
@@ -59,7 +59,7 @@ _state = _State()
 def attempt(alias: str, operation: Callable[[Any], Any]) -> Any:
     """`operation(caches[alias])`, or UNAVAILABLE when that cache cannot be reached."""
     retry_at = _state.retry_at.get(alias)
-    if retry_at is not None and time.monotonic() < retry_at:
+    if retry_at is not None and monotonic() < retry_at:
         return UNAVAILABLE
     return _call(alias, operation)
 
@@ -83,7 +83,7 @@ def _call(alias: str, operation: Callable[[Any], Any]) -> Any:
 
 
 def _failed(alias: str, exc: BaseException) -> None:
-    now = time.monotonic()
+    now = monotonic()
     with _state.lock:
         _state.retry_at[alias] = now + RETRY_SECONDS
         if _state.logged_at is not None and now - _state.logged_at < LOG_INTERVAL:
