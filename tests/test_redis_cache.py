@@ -1,63 +1,24 @@
 """The caches on Redis (CACHE_URL): out of reach, saving, reviewing and the boards go on without it,
-one error line a minute; back, the boards are cached again without a restart.
-
-Redis database 11 of the local server, under a key prefix of this test worker's own; a Redis
-that is down is a closed port. Tests that need the real server skip when it does not answer.
+one error line a minute; back, the boards are cached again without a restart (tests/redis_server.py).
 """
 
 import logging
-import os
-from contextlib import contextmanager
 
 import pytest
 from django.core.cache import caches
 from django.db import connection
-from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from core import cache_guard, data_version
-from minsheng.cache_url import redis_caches
 from reporting.models import Submission
+from tests.redis_server import CLOSED, WORKING, caches_at
 from tests.roles import EMPLOYMENT, TRAINING, client_for
 from tests.test_workflow import _act, _post_entry
 
 pytestmark = pytest.mark.django_db
 
-WORKING = "redis://127.0.0.1:6379/11"
-CLOSED = "redis://127.0.0.1:1/11"
-PREFIX = f"minsheng-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 BOARD = "/dashboard/?year=2023&month=3"
 VALUES = {EMPLOYMENT: "100", TRAINING: "50", "其中创业培训": "10"}
-
-
-@contextmanager
-def caches_at(url: str):
-    """Both caches on the Redis server at `url` (Django's setting_changed handler resets `caches`)."""
-    with override_settings(CACHES=redis_caches(url, page_seconds=600, key_prefix=PREFIX)):
-        yield
-
-
-def _forget_own_keys() -> None:
-    """Only this worker's keys of database 11: other workers and projects keep theirs."""
-    import redis
-
-    client = redis.Redis.from_url(WORKING)
-    keys = list(client.scan_iter(match=f"{PREFIX}:*"))
-    if keys:
-        client.delete(*keys)
-
-
-@pytest.fixture
-def working_redis():
-    import redis
-
-    try:
-        redis.Redis.from_url(WORKING, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        pytest.skip("no Redis server at 127.0.0.1:6379")
-    _forget_own_keys()
-    yield
-    _forget_own_keys()
 
 
 def board_queries(client) -> int:
