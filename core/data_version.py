@@ -13,7 +13,18 @@ writing request itself, and every test (which runs in a transaction never commit
 A rolled-back transaction may renew it needlessly; that costs a cache miss.
 
 The token lives in the `data_version` cache, which every application process must share
-(settings: files under CACHE_DIR, on a directory shared by all servers when there are several).
+(settings: files under CACHE_DIR, on a directory shared by all servers when there are several,
+or Redis at CACHE_URL).
+
+When that cache cannot be reached (core.cache_guard), `current()` answers None and no page is
+served from or stored in the cache. A renewal that could not be written would leave the pages
+cached under the old token servable once the cache answers again, so this process then owes a
+renewal: until one succeeds, `current()` first tries to write it and answers None while it
+cannot. Any successful renewal settles the debt (it invalidates every page cached before it),
+unless another renewal failed while it was being written. The health check (ops.health) pays
+it too, so a server the load balancer polls renews within seconds of the cache coming back.
+Another server that could reach the cache all along may serve pages cached before this
+process's unrecorded write until then, at most for their lifetime (PAGE_CACHE_SECONDS).
 """
 
 import logging
@@ -21,7 +32,10 @@ import re
 import threading
 import uuid
 
-from django.core.cache import caches
+from core import cache_guard
+from core.cache_guard import UNAVAILABLE
+
+ALIAS = "data_version"
 
 logger = logging.getLogger("core.data_version")
 
@@ -44,26 +58,84 @@ _LAST_LOGIN = re.compile(r'\s*UPDATE\s+"auth_user"\s+SET\s+"last_login"\s*=\s*%s
 _thread = threading.local()
 
 
-def current() -> str:
-    """The token now; created on first use (or after the cache lost it)."""
+class _Debt:
+    """Whether a renewal failed in this process and none has succeeded since (shared by its threads)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.owed = False
+        self.failures = 0  # renewals that failed, ever: a success settles only if none failed meanwhile
+
+
+_debt = _Debt()
+
+
+def current() -> str | None:
+    """The token now; created on first use (or after the cache lost it).
+
+    None when the cache cannot be reached, or a renewal is owed and still cannot be written:
+    nothing may then be served from the page cache or stored in it.
+    """
     _thread.read_since_renewal = True
-    store = caches["data_version"]
-    token = store.get(CACHE_KEY)
+    if _debt.owed and not _write_new_token():
+        return None
+    token = cache_guard.attempt(ALIAS, lambda store: store.get(CACHE_KEY))
     if token is None:
-        store.add(CACHE_KEY, uuid.uuid4().hex, timeout=None)
-        token = store.get(CACHE_KEY)
-    return token
+        added = cache_guard.attempt(ALIAS, lambda store: store.add(CACHE_KEY, uuid.uuid4().hex, timeout=None))
+        token = (
+            None if added is UNAVAILABLE else cache_guard.attempt(ALIAS, lambda store: store.get(CACHE_KEY))
+        )
+    return None if token is UNAVAILABLE else token
 
 
 def renew() -> None:
-    """A new token: every page cached under the old one is no longer found."""
+    """A new token: every page cached under the old one is no longer found.
+
+    A cache that cannot be written (Redis out of reach, a full disk) never refuses the liaisons'
+    figures: the failure is logged (core.cache_guard) and the renewal owed (see above).
+    """
     _thread.read_since_renewal = False
-    try:
-        caches["data_version"].set(CACHE_KEY, uuid.uuid4().hex, timeout=None)
-    except Exception:
-        # A cache that cannot be written (a full disk, a directory another user created) must not
-        # refuse the liaisons' figures; cached pages then age out within PAGE_CACHE_SECONDS.
-        logger.exception("Could not renew the data version; cached pages may be stale for a while")
+    _write_new_token()
+
+
+def _write_new_token() -> bool:
+    with _debt.lock:
+        failures_before = _debt.failures
+    written = (
+        cache_guard.attempt(ALIAS, lambda store: store.set(CACHE_KEY, uuid.uuid4().hex, timeout=None))
+        is not UNAVAILABLE
+    )
+    with _debt.lock:
+        if not written:
+            if not _debt.owed:
+                logger.warning(
+                    "Could not renew the data version; no page is served from the cache until it is"
+                )
+            _debt.owed = True
+            _debt.failures += 1
+        elif _debt.failures == failures_before:
+            _debt.owed = False
+    return written
+
+
+def renewal_owed() -> bool:
+    return _debt.owed
+
+
+def settle() -> bool:
+    """Whether the data version can be read and written now (the health check); pays a renewal owed.
+
+    Asks the cache even while core.cache_guard waits to retry it, and reopens the way on success.
+    """
+    if not cache_guard.probe(ALIAS):
+        return False
+    return _write_new_token() if _debt.owed else True
+
+
+def forget_debt() -> None:
+    """Forget a renewal owed (tests: each starts as a new process would)."""
+    with _debt.lock:
+        _debt.owed = False
 
 
 def may_write(sql: str) -> bool:

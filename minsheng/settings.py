@@ -13,6 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from core.limits import MB, UPLOAD_LIMITS
+from minsheng.cache_url import cache_url, redis_caches
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -86,6 +87,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Answers /healthz for the load balancer before anything that needs the database, a session or
+    # an allowed host name (ops/health.py).
+    "ops.health.HealthCheckMiddleware",
     # Answers 503 with a plain Chinese page when the database cannot be reached (see also handler500).
     "ops.middleware.DatabaseUnavailableMiddleware",
     # Answers 503 until the demo-password start check has run against the database (accounts.checks).
@@ -263,7 +267,8 @@ IMPORT_PENDING_MAX_AGE = env_int("IMPORT_PENDING_MAX_AGE", UPLOAD_LIMITS["IMPORT
 
 # Cached dashboard pages, keyed on a token that every write renews (core/data_version.py). Every
 # application process must see the same cache: files under CACHE_DIR, on a directory that all
-# servers mount when there are several (docs/configuration.md). PAGE_CACHE_SECONDS=0 turns caching off.
+# servers mount when there are several, or one Redis server (CACHE_URL, below; docs/configuration.md).
+# PAGE_CACHE_SECONDS=0 turns caching off.
 CACHE_DIR = Path(os.environ.get("CACHE_DIR", "").strip() or BASE_DIR / "var" / "cache")
 CACHES = {
     "default": {
@@ -282,6 +287,11 @@ CACHES = {
 }
 # Off by default under DEBUG, where an edited template must show at once.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 600)
+# Several application servers: both caches on one Redis server instead (minsheng/cache_url.py),
+# e.g. CACHE_URL=redis://10.20.0.5:6379/0. Checked at start; out of reach, pages go without it.
+CACHE_URL = cache_url(os.environ)
+if CACHE_URL:
+    CACHES = redis_caches(CACHE_URL, page_seconds=max(PAGE_CACHE_SECONDS, 1))
 if PAGE_CACHE_SECONDS <= 0:
     # Turned off: the templates' {% cache %} tags then store nothing, rather than expired files.
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}

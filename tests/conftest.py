@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import caches
 
+from core import cache_guard, data_version
 from projects.models import PlanYear
 from tests.database import Session, load_bundled_plan, session_plan
 
@@ -17,10 +18,11 @@ BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
 
 def pytest_configure(config):
     # The role, plan-row and month fixtures of tests/roles.py and the beneficiary-list fixtures of
-    # tests/beneficiaries.py, registered once for every test module: a module imports only the
-    # helpers it calls, never a fixture.
+    # tests/beneficiaries.py and the Redis fixture of tests/redis_server.py, registered once for every
+    # test module: a module imports only the helpers it calls, never a fixture.
     config.pluginmanager.import_plugin("tests.roles")
     config.pluginmanager.import_plugin("tests.beneficiaries")
+    config.pluginmanager.import_plugin("tests.redis_server")
 
 
 def is_transactional(item: pytest.Item) -> bool:
@@ -79,7 +81,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _empty_caches():
     """Each test's database rolls back, but a cache does not: a page cached by one test under some
-    data version must not be served to the next, whose data may differ."""
+    data version must not be served to the next, whose data may differ. Nor does a cache failure
+    remembered by the process (core.cache_guard, a renewal owed)."""
+    cache_guard.reset()
+    data_version.forget_debt()
     for cache in caches.all():
         cache.clear()
 

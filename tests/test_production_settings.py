@@ -33,6 +33,8 @@ def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
         "SESSION_COOKIE_SECURE",
         "CSRF_COOKIE_SECURE",
         "ADMIN_ALLOWED_NETWORKS",
+        "CACHE_URL",
+        "REDIS_URL",
     ):
         clean.pop(name, None)
     clean.update({"DJANGO_SETTINGS_MODULE": "minsheng.settings", "DATABASE_URL": "sqlite:///:memory:", **env})

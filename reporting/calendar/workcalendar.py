@@ -74,7 +74,12 @@ def holiday_name(english_name: str) -> str:
 
 @functools.cache
 def library_knows(year: int) -> bool:
-    """Whether `chinesecalendar` has the official arrangement for `year`."""
+    """Whether `chinesecalendar` has the official arrangement for `year`.
+
+    Cached per process, safely: the library's data is installed with the code, the same on every
+    server. The office's entries (WorkCalendarDay) are never kept beyond one WorkCalendar, which
+    lives for one question or one page, so a change made on another server shows at the next one.
+    """
     try:
         chinese_calendar.get_holiday_detail(date(year, 1, 1))
     except NotImplementedError:

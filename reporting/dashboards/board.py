@@ -142,6 +142,7 @@ def plan_indicators(plan_year: PlanYear):
     )
 
 
+# Per process, safely: a pure function of the month (no data, no date of today).
 @functools.cache
 def _elapsed(year: int, month: int) -> Decimal:
     return time_progress(year=year, month=month)

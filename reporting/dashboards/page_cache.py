@@ -9,16 +9,20 @@ and looked up here first so that a view does not compute what it will not render
 The key holds the query parameters the pages read, each with a value they accept
 (`dashboard_query`), never the raw query string: junk parameters, or junk values of known
 ones, add no entry to the cache.
+
+A cache out of reach (core.cache_guard) is a miss: the board is computed and nothing stored.
+When the data version cannot be read, `dashboard_vary` answers None, and neither the lookup here
+nor the template's `{% cache %}` tag (reporting/templatetags/dashboard_cache.py) uses the cache.
 """
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
 from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
-from core import data_version
+from core import cache_guard, data_version
+from core.cache_guard import UNAVAILABLE
 from core.periods import requested_month, requested_year
 from projects.models import Tier
 from reporting.dashboards.lines import NO_LEADER
@@ -26,6 +30,8 @@ from reporting.progress import Status
 
 # The fragment name of the {% cache %} tag in templates/reporting/dashboard_base.html.
 DASHBOARD_FRAGMENT = "dashboard"
+# The cache alias the fragments are stored in (the tag's default).
+PAGE_CACHE = "default"
 
 # The list filters of the indicators page, beside the year and the month every page reads.
 FILTER_STATUSES = frozenset({*Status.values, "behind_all"})
@@ -63,15 +69,18 @@ def dashboard_query(request) -> dict[str, str]:
     return {name: value for name, value in values.items() if value}
 
 
-def dashboard_vary(request, *rights: bool) -> str:
-    """What a dashboard fragment depends on besides the data.
+def dashboard_vary(request, *rights: bool) -> str | None:
+    """What a dashboard fragment depends on besides the data; None: no cache for this page.
 
     The address with the recognised part of its query (year, month, filters), the day (the time
     progress and the deadlines move with it), the language, and what the viewer's role may see or do.
     """
+    version = data_version.current()
+    if version is None:
+        return None
     return "|".join(
         [
-            data_version.current(),
+            version,
             f"{request.path}?{urlencode(sorted(dashboard_query(request).items()))}",
             timezone.localdate().isoformat(),
             translation.get_language() or "",
@@ -80,10 +89,11 @@ def dashboard_vary(request, *rights: bool) -> str:
     )
 
 
-def cached_dashboard(vary: str) -> SafeString | None:
-    """The fragment rendered for `vary`, when the cache still has it."""
-    if settings.PAGE_CACHE_SECONDS <= 0:
+def cached_dashboard(vary: str | None) -> SafeString | None:
+    """The fragment rendered for `vary`, when the cache still has it (and can be reached)."""
+    if settings.PAGE_CACHE_SECONDS <= 0 or vary is None:
         return None
-    html = cache.get(make_template_fragment_key(DASHBOARD_FRAGMENT, [vary]))
+    key = make_template_fragment_key(DASHBOARD_FRAGMENT, [vary])
+    html = cache_guard.attempt(PAGE_CACHE, lambda cache: cache.get(key))
     # Rendered by our own template, stored by the {% cache %} tag: already escaped.
-    return None if html is None else mark_safe(html)  # noqa: S308
+    return None if html is None or html is UNAVAILABLE else mark_safe(html)  # noqa: S308
