@@ -37,7 +37,8 @@ def locust_summary(folder: Path) -> tuple[list[str], bool]:
             label = f"{row['Type']} {name}"[:22]
             lines.append(
                 f"{label:<22}{int(row['Request Count']):>7}{int(row['Failure Count']):>6}"
-                f"{float(row['Requests/s']):>8.1f}{row['Median Response Time']:>11}{row['95%']:>9}"
+                f"{float(row['Requests/s']):>8.1f}{float(row['Median Response Time']):>11.0f}"
+                f"{float(row['95%']):>9.0f}"
                 f"{float(row['Max Response Time']):>9.0f}"
             )
             if row["Name"] == "Aggregated":
@@ -46,7 +47,7 @@ def locust_summary(folder: Path) -> tuple[list[str], bool]:
                 lines.append("")
                 lines.append(
                     f"吞吐量 {float(row['Requests/s']):.1f} 请求/秒；"
-                    f"中位数 {row['Median Response Time']} ms；"
+                    f"中位数 {float(row['Median Response Time']):.0f} ms；"
                     f"P95 {p95:.0f} ms（目标 < {P95_GOAL_MS} ms：{reached}）；错误 {failures} 个"
                 )
                 ok = failures == 0
