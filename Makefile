@@ -39,9 +39,10 @@ bench: $(LOADTEST_STAMP)
 	$(BIN)/python -m bench.run
 	test "$(BENCH_SIZE)" = county || $(BIN)/python bench/bench_monthly_export.py
 
-# Not a test: gunicorn on 127.0.0.1 and PostgreSQL under 300 liaisons driven by locust, then the check.
+# Not a test: two gunicorn servers on 127.0.0.1 (LOADTEST_SERVERS=1: one), PostgreSQL and Redis under
+# a prefecture's 600 liaisons driven by locust, then the checks (docs/performance.md).
 loadtest: $(LOADTEST_STAMP)
-	bash loadtest/run.sh
+	BIN=$(BIN) bash loadtest/run.sh
 
 # run, test and lint: the runtime and the test tools (requirements/dev.txt includes base.txt).
 $(STAMP): $(REQUIREMENTS)

@@ -19,10 +19,8 @@ os.environ.setdefault(
 )
 
 from minsheng.settings import *  # noqa: E402,F403
-from minsheng.settings import BASE_DIR  # noqa: E402
 
 ROOT_URLCONF = "bench.urls"
 ALLOWED_HOSTS = ["testserver"]
 # The 10,000-row import is measured although production refuses files past IMPORT_MAX_ROWS (2,000).
 IMPORT_MAX_ROWS = 20_000
-IMPORT_PENDING_DIR = str(BASE_DIR / ".bench-cache" / "pending-imports")

@@ -26,6 +26,7 @@ from core.errors import Refused
 from core.permissions import require
 from core.uploads import limit
 from projects.models import Indicator, TaskRow
+from reporting.imports.pending import purge_pending
 
 
 class BatchRefused(Refused):
@@ -309,6 +310,7 @@ def discard_stale_imports(*, older_than: datetime | None = None) -> int:
     Run by the daily command, and also whenever an import is started or a batch is opened and
     before every backup, so that without the command a batch outlives the bound only until then.
     """
+    purge_pending(older_than=older_than)  # the Excel uploads of monthly figures as well
     stale = ImportBatch.objects.select_for_update().filter(
         status=ImportBatch.Status.PENDING, created_at__lt=older_than or stale_import_cutoff()
     )

@@ -49,7 +49,14 @@ _READS = frozenset(
 _TARGET = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"([^"]+)"', re.IGNORECASE)
 # Written by reading pages, logging in and exporting, and shown by no cached page.
 _BOOKKEEPING_TABLES = frozenset(
-    {"django_session", "audit_auditevent", "axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"}
+    {
+        "django_session",
+        "audit_auditevent",
+        "axes_accessattempt",
+        "axes_accesslog",
+        "axes_accessfailurelog",
+        "reporting_pendingimport",  # Excel uploads waiting for confirmation
+    }
 )
 # Logging in stamps the user's last login; user names do appear on pages, so only this update is ignored.
 _LAST_LOGIN = re.compile(r'\s*UPDATE\s+"auth_user"\s+SET\s+"last_login"\s*=\s*%s\s+WHERE', re.IGNORECASE)

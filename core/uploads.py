@@ -2,14 +2,15 @@
 
 openpyxl checks no sizes: a zip bomb or a workbook of a million rows would exhaust a worker.
 `check_archive` caps the file size, the zip's parts, their uncompressed size and compression
-ratio, and refuses .xls or non-zip files; it works on a path, so an upload is spooled to a
-private temporary file first (`spool_upload`).
+ratio, and refuses .xls or non-zip files; it works on a path (an upload spooled to a private
+temporary file first, `spool_upload`) or on an open binary file (the bytes of a stored upload).
 """
 
 import posixpath
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import BinaryIO
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -31,12 +32,17 @@ class UploadRefused(Refused):
 NOT_XLSX = gettext_lazy("该文件不是有效的 Excel 工作簿（.xlsx），请上传从本平台下载并填写的模板。")
 
 
-def check_archive(path: Path, *, size: int) -> None:
+def check_archive(path: Path | BinaryIO, *, size: int) -> None:
     """Refuse what is not a small, sane xlsx before openpyxl opens it (openpyxl checks no sizes)."""
     if size > limit("IMPORT_MAX_UPLOAD_BYTES"):
         raise UploadRefused(too_large_message(size))
-    with open(path, "rb") as handle:
-        head = handle.read(8)
+    if isinstance(path, str | Path):
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+    else:
+        path.seek(0)
+        head = path.read(8)
+        path.seek(0)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise UploadRefused(_("这是旧版 Excel（.xls）文件，请在 Excel 中“另存为” .xlsx 格式后再上传。"))
     if not head.startswith(b"PK") or not zipfile.is_zipfile(path):

@@ -1,20 +1,27 @@
-"""The load test (`make loadtest`): 300 liaisons fill their month while the office exports and leaders read.
+"""The load test (`make loadtest`): 600 liaisons fill their month while the office exports and leaders read.
 
 Run by loadtest/run.sh against gunicorn on 127.0.0.1 only; the accounts come from the file
-setup_data.py wrote (LOADTEST_ACCOUNTS). Each liaison logs in with its correct password (no
-lockout can trigger), opens its monthly form, fills every open field, saves, reads the form again
-and saves a correction, then stops; every save it sent is appended to LOADTEST_SENT, which
-loadtest/verify.py compares with the database afterwards. The office reviews and exports in a
-loop, the leaders open dashboards in a loop, with think times between requests.
+setup_data.py wrote (LOADTEST_ACCOUNTS). With several servers (LOADTEST_HOSTS, comma-separated
+base addresses, all on the loopback), every simulated user sends its requests to them in turn,
+so a login, the form it opens and the save after it reach different servers; each request is
+also counted under its server, written to LOADTEST_SERVER_STATS (CSV) when locust quits.
+
+Each liaison logs in with its correct password (no lockout can trigger), opens its monthly form,
+fills every open field, saves, reads the form again and saves a correction, then stops; every
+save it sent is appended to LOADTEST_SENT, which loadtest/verify.py compares with the database
+afterwards. The office reviews and exports in a loop, the leaders open dashboards in a loop,
+with think times between requests.
 
 Bounded: run.sh passes --run-time, and the run stops after MAX_REQUESTS requests in any case.
 """
 
+import csv
 import itertools
 import json
 import os
 import random
 import re
+from collections import defaultdict
 from urllib.parse import urlsplit
 
 import gevent
@@ -34,16 +41,26 @@ NAME_RE = re.compile(r'name="(r\d+-(?:i\d+-)?(?:version|value|stage|funds|progre
 VALUE_RE = re.compile(r'value="(\d+)"')
 INDICATOR_RE = re.compile(r"/dashboard/indicators/(\d+)/")
 
+SERVER_STATS = os.environ.get("LOADTEST_SERVER_STATS", "")
+
 _next = {kind: itertools.count() for kind in ("liaisons", "office", "leaders")}
 _requests = itertools.count(1)
 _environment = []
+_hosts: list[str] = []
+# Per server, per request name: response times (ms), failures, first and last start time.
+_by_server: dict[str, dict[str, dict]] = defaultdict(
+    lambda: defaultdict(lambda: {"times": [], "failures": 0, "first": None, "last": None})
+)
 
 
 @events.init.add_listener
 def _loopback_only(environment, **_kwargs):
-    host = urlsplit(environment.host or "").hostname
-    if host not in LOOPBACK:
-        raise SystemExit(f"压测只允许本机地址（127.0.0.1），不能对 {environment.host} 施压。")
+    hosts = [item.strip().rstrip("/") for item in os.environ.get("LOADTEST_HOSTS", "").split(",")]
+    hosts = [item for item in hosts if item] or [(environment.host or "").rstrip("/")]
+    for host in hosts:
+        if urlsplit(host).hostname not in LOOPBACK:
+            raise SystemExit(f"压测只允许本机地址（127.0.0.1），不能对 {host} 施压。")
+    _hosts[:] = hosts
     _environment.append(environment)
 
 
@@ -51,6 +68,49 @@ def _loopback_only(environment, **_kwargs):
 def _cap(**_kwargs):
     if next(_requests) == MAX_REQUESTS and _environment and _environment[0].runner is not None:
         _environment[0].runner.quit()
+
+
+@events.request.add_listener
+def _count_by_server(name, response_time, exception, url=None, start_time=None, **_kwargs):
+    server = urlsplit(url or "").netloc or "?"
+    for key in (name, "Aggregated"):
+        item = _by_server[server][key]
+        item["times"].append(response_time)
+        item["failures"] += exception is not None
+        if start_time is not None:
+            item["first"] = start_time if item["first"] is None else item["first"]
+            item["last"] = start_time
+
+
+def _percentile(ordered: list[float], share: float) -> float:
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
+
+
+@events.quitting.add_listener
+def _write_server_stats(**_kwargs):
+    """One row per server and request name (and an Aggregated row per server), like locust_stats.csv."""
+    if not SERVER_STATS:
+        return
+    with open(SERVER_STATS, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Server", "Name", "Requests", "Failures", "Requests/s", "Median", "95%", "Max"])
+        for server, names in sorted(_by_server.items()):
+            whole = names["Aggregated"]
+            seconds = max(1.0, (whole["last"] or 0) - (whole["first"] or 0))
+            for name, item in sorted(names.items(), key=lambda pair: pair[0] == "Aggregated"):
+                ordered = sorted(item["times"])
+                writer.writerow(
+                    [
+                        server,
+                        name,
+                        len(ordered),
+                        item["failures"],
+                        f"{len(ordered) / seconds:.2f}",
+                        f"{_percentile(ordered, 0.5):.0f}",
+                        f"{_percentile(ordered, 0.95):.0f}",
+                        f"{ordered[-1]:.0f}",
+                    ]
+                )
 
 
 def _account(kind: str) -> dict | None:
@@ -71,11 +131,16 @@ class Visitor(HttpUser):
     abstract = True
     kind = ""
 
+    def at(self, path: str) -> str:
+        """The next server in turn (the session cookie is the loopback's, sent to every port)."""
+        return _hosts[next(self.turn) % len(_hosts)] + path
+
     def on_start(self):
         self.account = _account(self.kind)
+        self.turn = itertools.count(random.randrange(len(_hosts)))  # noqa: S311 - spread, not security
         if self.account is None:
             _idle()
-        with self.client.get("/accounts/login/", name="登录页", catch_response=True) as response:
+        with self.client.get(self.at("/accounts/login/"), name="登录页", catch_response=True) as response:
             token = CSRF_RE.search(response.text)
             if response.status_code != 200 or token is None:
                 response.failure(f"登录页 {response.status_code}")
@@ -87,14 +152,14 @@ class Visitor(HttpUser):
             "next": "/",
         }
         with self.client.post(
-            "/accounts/login/", data=data, name="登录", allow_redirects=False, catch_response=True
+            self.at("/accounts/login/"), data=data, name="登录", allow_redirects=False, catch_response=True
         ) as response:
             if response.status_code != 302:
                 response.failure(f"登录失败 {response.status_code}")
                 raise StopUser()
 
     def fetch(self, url: str, name: str):
-        with self.client.get(url, name=name, catch_response=True) as response:
+        with self.client.get(self.at(url), name=name, catch_response=True) as response:
             if response.status_code != 200:
                 response.failure(f"{name} {response.status_code}")
             return response
@@ -144,7 +209,7 @@ class Liaison(Visitor):
         if token is None or not fields:
             return None
         with self.client.post(
-            FORM_URL,
+            self.at(FORM_URL),
             data={"csrfmiddlewaretoken": token.group(1), **fields},
             name="本月填报（保存）",
             allow_redirects=False,

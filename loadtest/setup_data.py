@@ -1,10 +1,11 @@
-"""The load test's scratch database: the bundled plan, earlier months, 300 liaisons, office and leaders.
+"""The load test's scratch database: the bundled plan, earlier months, 600 liaisons, office and leaders.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/minsheng_loadtest \\
         .venv/bin/python loadtest/setup_data.py --accounts .bench-cache/loadtest/accounts.json
 
-Run by loadtest/run.sh on a database it has just created empty. The plan's units each get a
-liaison, and synthetic townships fill up to LIAISONS: every township takes part in the plan's
+Run by loadtest/run.sh on a database it has just created empty. A prefecture's load by default:
+600 liaisons, as 12 counties of about 50 units would have (--liaisons). The plan's units each
+get a liaison, and synthetic townships fill up to that number: every township takes part in the plan's
 rows that name the townships as a group (各乡镇人民政府 ...), so each liaison has a form of its
 own to fill, and no two liaisons write the same figures. January and February are forwarded;
 the liaisons fill MONTH. All accounts share one random password (hashed once: PBKDF2 is slow on
@@ -22,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2023
 MONTH = 3
-LIAISONS = 300
+LIAISONS = 600  # 12 counties of about 50 units
 OFFICE = 3
 LEADERS = 12
 
@@ -31,6 +32,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=2023)
+    parser.add_argument("--liaisons", type=int, default=LIAISONS)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minsheng.settings")
@@ -42,7 +44,8 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import transaction
 
-    from accounts.models import Membership, Role
+    from accounts.checks import _digest
+    from accounts.models import Membership, PasswordState, Role
     from bench.data import fill_forwarded_months
     from projects.models import Person, PlanYear, TaskRow, Unit
     from projects.participation import rows_of_unit
@@ -61,10 +64,10 @@ def main() -> None:
         ]
         Unit.objects.bulk_create(
             Unit(name=f"压测乡镇{index:03d}镇人民政府", kind=Unit.Kind.TOWNSHIP)
-            for index in range(1, LIAISONS - len(in_plan) + 1)
+            for index in range(1, args.liaisons - len(in_plan) + 1)
         )
         townships = list(Unit.objects.filter(name__startswith="压测乡镇").order_by("name"))
-        units = (in_plan + townships)[:LIAISONS]
+        units = (in_plan + townships)[: args.liaisons]
         leaders = list(
             Person.objects.filter(
                 led_task_rows__in=TaskRow.objects.filter(project__tier__plan_year=plan_year)
@@ -78,6 +81,9 @@ def main() -> None:
         def make(username: str, role: str, **membership):
             user = user_model.objects.create(username=username, password=hashed, first_name=username)
             Membership.objects.create(user=user, role=role, **membership)
+            # The random password is known not to be the demo one: spares gunicorn's start-up
+            # check one PBKDF2 hash per account (accounts.checks).
+            PasswordState.objects.update_or_create(user=user, defaults={"verified_not_demo": _digest(hashed)})
             return user
 
         for index, unit in enumerate(units, start=1):

@@ -7,7 +7,9 @@ Reads what locust wrote in that folder (locust_stats.csv, and sent.jsonl: every 
 sent, with the answer) and checks, for every liaison of accounts.json: its last save was accepted
 (302), and each figure, stage and the funds it sent are in the database exactly once (one
 submission per task row and month, one contribution per unit, one figure per indicator) with the
-value sent. Prints PASS or FAIL, exits 1 on FAIL.
+value sent. With several servers, also the figures per server (servers.csv, written by the
+locustfile) and the cross-server check (cross_server.json, by cross_server.py). Prints PASS or
+FAIL, exits 1 on FAIL.
 """
 
 import csv
@@ -35,7 +37,8 @@ def locust_summary(folder: Path) -> tuple[list[str], bool]:
             label = f"{row['Type']} {name}"[:22]
             lines.append(
                 f"{label:<22}{int(row['Request Count']):>7}{int(row['Failure Count']):>6}"
-                f"{float(row['Requests/s']):>8.1f}{row['Median Response Time']:>11}{row['95%']:>9}"
+                f"{float(row['Requests/s']):>8.1f}{float(row['Median Response Time']):>11.0f}"
+                f"{float(row['95%']):>9.0f}"
                 f"{float(row['Max Response Time']):>9.0f}"
             )
             if row["Name"] == "Aggregated":
@@ -44,10 +47,39 @@ def locust_summary(folder: Path) -> tuple[list[str], bool]:
                 lines.append("")
                 lines.append(
                     f"吞吐量 {float(row['Requests/s']):.1f} 请求/秒；"
-                    f"中位数 {row['Median Response Time']} ms；"
+                    f"中位数 {float(row['Median Response Time']):.0f} ms；"
                     f"P95 {p95:.0f} ms（目标 < {P95_GOAL_MS} ms：{reached}）；错误 {failures} 个"
                 )
                 ok = failures == 0
+    return lines, ok
+
+
+def server_summary(folder: Path) -> tuple[list[str], bool]:
+    """Throughput, median, 95th percentile and errors of each server; ok when none has an error."""
+    stats = folder / "servers.csv"
+    if not stats.exists():
+        return [], True
+    with open(stats, encoding="utf-8") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["Name"] == "Aggregated"]
+    if len(rows) < 2:
+        return [], True
+    lines = ["", "各服务器："]
+    ok = True
+    for row in rows:
+        p95, failures = float(row["95%"]), int(row["Failures"])
+        lines.append(
+            f"  {row['Server']}：{int(row['Requests']):,} 个请求，{float(row['Requests/s']):.1f} 请求/秒；"
+            f"中位数 {row['Median']} ms；P95 {p95:.0f} ms；最大 {row['Max']} ms；错误 {failures} 个"
+        )
+        ok = ok and failures == 0
+    cross = folder / "cross_server.json"
+    if cross.exists():
+        result = json.loads(cross.read_text(encoding="utf-8"))
+        lines.append(f"  跨服务器核对：{'PASS' if result['ok'] else 'FAIL'}：{result['detail']}")
+        ok = ok and result["ok"]
+    else:
+        lines.append("  跨服务器核对：FAIL：没有结果（cross_server.json）")
+        ok = False
     return lines, ok
 
 
@@ -130,7 +162,9 @@ def check_writes(folder: Path) -> list[str]:
 def main() -> None:
     folder = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / ".bench-cache" / "loadtest")
     lines, no_errors = locust_summary(folder)
-    print("\n".join(lines))
+    server_lines, servers_ok = server_summary(folder)
+    print("\n".join(lines + server_lines))
+    no_errors = no_errors and servers_ok
     problems = check_writes(folder)
     accounts = json.loads((folder / "accounts.json").read_text(encoding="utf-8"))
     print()

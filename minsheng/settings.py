@@ -258,9 +258,8 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", UPLOAD_LIMITS["IMPORT_MAX_ROWS"])
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int(
     "IMPORT_MAX_UNCOMPRESSED_BYTES", UPLOAD_LIMITS["IMPORT_MAX_UNCOMPRESSED_BYTES"]
 )
-# Where an upload waits between preview and confirmation; empty: the system's temporary directory.
-# With several app servers, a directory they all mount, so a confirmation may reach any of them.
-IMPORT_PENDING_DIR = os.environ.get("IMPORT_PENDING_DIR", "").strip() or None
+# An Excel upload waits between preview and confirmation in the database (reporting.PendingImport),
+# so a confirmation may reach any app server: there is no IMPORT_PENDING_DIR any more.
 # Uploads and beneficiary import batches (full ID numbers) left unconfirmed are purged after this
 # many seconds: at the next import, opening of a batch or backup, and by discard_stale_imports.
 IMPORT_PENDING_MAX_AGE = env_int("IMPORT_PENDING_MAX_AGE", UPLOAD_LIMITS["IMPORT_PENDING_MAX_AGE"])

@@ -359,3 +359,35 @@ class StatusRule(models.Model):
 
     def __str__(self):
         return f"{self.plan_year}预警规则"
+
+
+class PendingImport(models.Model):
+    """An Excel upload between its preview and its confirmation (reporting.imports.pending).
+
+    Kept in the database, not on one server's disk, so the confirmation may reach any server.
+    Only its uploader may read it. Removed once confirmed or replaced by newer uploads; one left
+    longer than IMPORT_PENDING_MAX_AGE is emptied (`expired`), so its confirmation can say why.
+    """
+
+    token = models.CharField(_("令牌"), max_length=32, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("上传人")
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("单位"))
+    reporting_month = models.ForeignKey(
+        ReportingMonth, on_delete=models.CASCADE, related_name="+", verbose_name=_("报送月份")
+    )
+    file_name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("文件大小"))
+    # At most IMPORT_MAX_UPLOAD_BYTES (checked before it is stored); empty once expired.
+    content = models.BinaryField(_("文件内容"), blank=True)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True, db_index=True)
+    expired = models.BooleanField(_("已过期清除"), default=False)
+
+    class Meta:
+        verbose_name = _("待确认的导入文件")
+        verbose_name_plural = _("待确认的导入文件")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.file_name}（{self.unit}）"

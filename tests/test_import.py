@@ -3,7 +3,6 @@
 import io
 import random
 import zipfile
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -27,7 +26,7 @@ from reporting.imports.template import (
     VALUE,
     VERSION,
 )
-from reporting.models import Figure, Submission
+from reporting.models import Figure, PendingImport, Submission
 from reporting.workflow import review
 from tests.roles import (
     EMPLOYMENT,
@@ -48,13 +47,6 @@ from tests.roles import (
 pytestmark = pytest.mark.django_db
 
 MB = 1024 * 1024
-
-
-@pytest.fixture(autouse=True)
-def pending_dir(tmp_path, settings):
-    """Uploads waiting for confirmation go to the test's own directory."""
-    settings.IMPORT_PENDING_DIR = str(tmp_path / "pending")
-    return Path(settings.IMPORT_PENDING_DIR)
 
 
 def _template_url(month) -> str:
@@ -243,11 +235,11 @@ def test_it_writes_the_confirmed_import_to_the_audit_log(renshe, renshe_liaison,
     assert AuditEvent.objects.filter(event="reporting.figure.created", username="renshe").count() == 3
 
 
-def test_it_forgets_the_upload_once_saved(renshe, filled, pending_dir):
+def test_it_forgets_the_upload_once_saved(renshe, filled):
     location = _upload(renshe, _bytes(filled))["Location"]
-    assert len(list(pending_dir.glob("*.xlsx"))) == 1
+    assert PendingImport.objects.count() == 1
     renshe.post(location)
-    assert list(pending_dir.glob("*.xlsx")) == []
+    assert not PendingImport.objects.exists()
     assert renshe.get(location).status_code == 404
 
 
@@ -424,10 +416,10 @@ def _zip(parts: dict[str, bytes]) -> bytes:
 XLSX_SKELETON = {"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}
 
 
-def test_it_refuses_random_bytes(renshe, march, pending_dir):
+def test_it_refuses_random_bytes(renshe, march):
     content = random.Random(2023).randbytes(4096)  # noqa: S311 - test data
     assert _refused(renshe, content).startswith("该文件不是有效的 Excel 工作簿（.xlsx）")
-    assert list(pending_dir.glob("*")) == []
+    assert not PendingImport.objects.exists()
 
 
 def test_it_refuses_a_text_file_renamed_to_xlsx(renshe, march):
@@ -458,10 +450,10 @@ def test_it_refuses_an_oversize_file(renshe, march):
 
 
 @override_settings(IMPORT_MAX_UPLOAD_BYTES=10_000)
-def test_it_refuses_an_oversize_request_without_reading_it(renshe, march, pending_dir):
+def test_it_refuses_an_oversize_request_without_reading_it(renshe, march):
     message = _refused(renshe, bytes(200_000), status=413)
     assert message.startswith("文件过大")
-    assert list(pending_dir.glob("*")) == []
+    assert not PendingImport.objects.exists()
 
 
 def test_it_refuses_a_zip_bomb(renshe, march):
@@ -606,7 +598,7 @@ def test_it_refuses_the_preview_to_everyone_but_liaisons(user_in_role, renshe, f
     assert database_state() == before
 
 
-def test_it_hides_an_upload_from_another_liaisons_session(renshe, filled, township_liaison):
+def test_it_hides_an_upload_from_another_liaison(renshe, filled, township_liaison):
     location = _upload(renshe, _bytes(filled))["Location"]
     before = database_state()
     other = client_for(township_liaison)

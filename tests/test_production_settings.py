@@ -57,7 +57,6 @@ NAMES = [
     "DATA_UPLOAD_MAX_MEMORY_SIZE",
     "FILE_UPLOAD_MAX_MEMORY_SIZE",
     "IMPORT_MAX_UPLOAD_BYTES",
-    "IMPORT_PENDING_DIR",
     "PAGE_CACHE_SECONDS",
 ]
 
@@ -114,10 +113,11 @@ def test_it_caps_uploads():
     assert values["IMPORT_MAX_UPLOAD_BYTES"] == 5 * 1024 * 1024
 
 
-def test_it_keeps_uploads_awaiting_confirmation_where_the_environment_says():
-    assert production_settings()["IMPORT_PENDING_DIR"] is None  # the system's temporary directory
-    shared = production_settings(IMPORT_PENDING_DIR="/srv/shared/minsheng-imports")
-    assert shared["IMPORT_PENDING_DIR"] == "/srv/shared/minsheng-imports"
+def test_it_keeps_uploads_awaiting_confirmation_in_the_database_not_a_directory():
+    # The setting is gone: an upload waits in reporting.PendingImport, which every server reads.
+    import minsheng.settings
+
+    assert not hasattr(minsheng.settings, "IMPORT_PENDING_DIR")
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import BinaryIO
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -222,7 +223,7 @@ class _RowCheck:
         return funds, progress, problems
 
 
-def analyse(path: Path, *, user, size: int, commit: bool = False) -> ImportPlan:
+def analyse(path: Path | BinaryIO, *, user, size: int, commit: bool = False) -> ImportPlan:
     """Check an upload against the unit's sheet and run it through the services.
 
     Without `commit` the save is rolled back: the plan lists what would change

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -127,9 +128,11 @@ NUMERIC_COLUMNS = (VALUE, FUNDS)
 TEXT_COLUMNS = (STAGE, EXPLANATION, PROGRESS, PROBLEMS)
 
 
-def read_upload(path: Path, *, size: int) -> Upload:
+def read_upload(path: Path | BinaryIO, *, size: int) -> Upload:
     """The template's mark and data rows; stops at the row cap instead of reading on."""
     check_archive(path, size=size)
+    if not isinstance(path, str | Path):
+        path.seek(0)  # zipfile has read it through
     try:
         workbook = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file

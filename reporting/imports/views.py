@@ -3,6 +3,8 @@
 Only unit liaisons import, for their own unit (see reporting.imports.analysis).
 """
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
@@ -23,12 +25,16 @@ from reporting.calendar.deadlines import (
     chosen_reporting_month,
 )
 from reporting.imports.analysis import analyse
-from reporting.imports.pending import discard_pending, pending_path, store_pending
+from reporting.imports.pending import (
+    discard_pending,
+    find_pending,
+    is_stale,
+    purge_pending,
+    store_pending,
+    workbook,
+)
 from reporting.imports.template import ImportTemplateExporter
 
-SESSION_KEY = "pending_imports"
-# Uploads a session keeps waiting for confirmation; older ones are forgotten.
-MAX_PENDING_PER_SESSION = 5
 # Room for the multipart envelope and the CSRF field around the file itself.
 ENVELOPE_BYTES = 64 * 1024
 
@@ -115,54 +121,58 @@ def _upload(request, unit):
     if uploaded.size > uploads.limit("IMPORT_MAX_UPLOAD_BYTES"):
         error = uploads.too_large_message(uploaded.size)
         return _upload_page(request, unit, reporting_month, error=error, status=413)
-    token, size = store_pending(uploaded.chunks())
+    content = b"".join(uploaded.chunks())
     try:
-        analyse(pending_path(token), user=request.user, size=size)
+        plan = analyse(io.BytesIO(content), user=request.user, size=len(content))
     except uploads.UploadRefused as exc:
-        discard_pending(token)
         return _upload_page(request, unit, reporting_month, error=str(exc), status=400)
-    pending = request.session.get(SESSION_KEY, {})
-    pending[token] = {"name": uploaded.name[:200], "size": size}
-    for stale in list(pending)[:-MAX_PENDING_PER_SESSION]:
-        discard_pending(stale)
-        del pending[stale]
-    request.session[SESSION_KEY] = pending
-    return redirect("reporting:import_preview", token=token)
+    pending = store_pending(
+        user=request.user,
+        unit=unit,
+        reporting_month=plan.reporting_month,
+        name=uploaded.name,
+        content=content,
+    )
+    return redirect("reporting:import_preview", token=pending.token)
 
 
 def _pending(request, token: str):
-    """The upload of this token, only from the session that made it."""
-    item = request.session.get(SESSION_KEY, {}).get(token)
-    path = pending_path(token) if item else None
-    if path is None:
+    """The upload of this token, only for the user who made it (on whichever server it was made)."""
+    pending = find_pending(request.user, token)
+    if pending is None:
         raise Http404(_("找不到该上传文件，可能已确认或已过期，请重新上传。"))
-    return item, path
+    return pending
 
 
-def _forget(request, token: str) -> None:
-    discard_pending(token)
-    pending = request.session.get(SESSION_KEY, {})
-    pending.pop(token, None)
-    request.session[SESSION_KEY] = pending
+def _expired_message() -> str:
+    hours = max(1, uploads.limit("IMPORT_PENDING_MAX_AGE") // 3600)
+    return _("该上传文件超过%(hours)s小时未确认，已自动清除，没有导入任何数据。如需导入，请重新上传。") % {
+        "hours": hours
+    }
 
 
 @login_required
 @never_cache
 def preview(request, token: str):
     unit = _liaison_unit(request)
-    item, path = _pending(request, token)
+    pending = _pending(request, token)
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
+    if is_stale(pending):
+        purge_pending()
+        discard_pending(pending)
+        messages.error(request, _expired_message())
+        return redirect("reporting:import_upload")
     confirm = request.method == "POST"
     try:
         # Checked again on confirmation: the month may have been locked since the preview.
-        plan = analyse(path, user=request.user, size=item["size"], commit=confirm)
+        plan = analyse(workbook(pending), user=request.user, size=pending.size, commit=confirm)
     except uploads.UploadRefused as exc:
-        _forget(request, token)
+        discard_pending(pending)
         messages.error(request, str(exc))
         return redirect("reporting:import_upload")
     if plan.saved:
-        _forget(request, token)
+        discard_pending(pending)
         messages.success(
             request,
             _("已导入%(rows)s项任务的数据（%(changes)s处修改）。")
@@ -174,14 +184,14 @@ def preview(request, token: str):
         month = plan.reporting_month
         return redirect(f"{reverse('reporting:entry')}?year={month.plan_year.year}&month={month.month}")
     if confirm and plan.ok and not plan.entries:
-        _forget(request, token)
+        discard_pending(pending)
         messages.info(request, _("文件中的数据与系统一致，没有需要保存的修改。"))
         return redirect("reporting:import_upload")
     context = {
         "unit": unit,
         "plan": plan,
         "token": token,
-        "file_name": item["name"],
+        "file_name": pending.file_name,
         "confirmed": confirm,
     }
     return render(request, "reporting/import_preview.html", context, status=400 if confirm else 200)

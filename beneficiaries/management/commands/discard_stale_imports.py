@@ -1,5 +1,7 @@
 """Discard import batches left unconfirmed, so the full ID numbers they hold do not linger. Run hourly.
 
+The monthly figures' Excel uploads waiting for confirmation (reporting.PendingImport) go too.
+
 Without --hours, the bound is IMPORT_PENDING_MAX_AGE (seconds, 24 hours by default).
 """
 
@@ -10,6 +12,7 @@ from django.utils import timezone
 
 from beneficiaries.services import discard_stale_imports
 from core.uploads import limit
+from reporting.imports.pending import purge_pending
 
 
 class Command(BaseCommand):
@@ -26,5 +29,7 @@ class Command(BaseCommand):
     def handle(self, *args, hours, **options):
         bound = limit("IMPORT_PENDING_MAX_AGE")
         seconds = bound if hours is None else min(hours * 3600, bound)
-        count = discard_stale_imports(older_than=timezone.now() - timedelta(seconds=seconds))
-        self.stdout.write(f"已放弃{count}个超时未确认的导入批次。")
+        older_than = timezone.now() - timedelta(seconds=seconds)
+        uploads = purge_pending(older_than=older_than)
+        count = discard_stale_imports(older_than=older_than)
+        self.stdout.write(f"已放弃{count}个超时未确认的导入批次，清除{uploads}个超时未确认的数据导入文件。")
