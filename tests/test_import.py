@@ -14,6 +14,7 @@ from accounts.models import Role
 from audit.models import AuditEvent
 from core import uploads
 from reporting.imports.template import (
+    COLUMNS,
     EXPLANATION,
     FIRST_DATA_ROW,
     FUNDS,
@@ -501,6 +502,11 @@ def _sheet_with_rows(template: bytes, count: int) -> bytes:
         f'<dimension ref="A1:H{count + 3}"/><sheetData>'
         f'<row r="1"><c r="A1" t="inlineStr"><is><t>{MARK}</t></is></c><c r="B1"><v>2023</v></c>'
         '<c r="C1"><v>3</v></c></row>'
+        + '<row r="3">'
+        + "".join(
+            f'<c r="{column.letter}3" t="inlineStr"><is><t>{column.header}</t></is></c>' for column in COLUMNS
+        )
+        + "</row>"
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
@@ -539,6 +545,33 @@ def test_it_refuses_a_sheet_of_a_million_rows(renshe, march):
 def test_it_stops_reading_a_million_rows_at_the_row_cap(renshe, march):
     content = _million_rows(renshe, march)
     assert _refused(renshe, content) == "文件行数超过上限（2000行），已停止读取。请只上传本平台下载的模板。"
+
+
+def test_it_names_a_relabelled_column_and_reads_nothing(renshe, filled, march):
+    sheet = filled.active
+    sheet.cell(3, FUNDS.index).value = "本月新增"
+
+    message = _refused(renshe, _bytes(filled))  # refused, and nothing written
+
+    assert message.startswith("第3行的列标题与模板不符：K列应为“累计投入资金（万元）”，现为“本月新增”")
+
+
+def test_it_names_an_inserted_column(renshe, filled, march):
+    filled.active.insert_cols(FUNDS.index)
+
+    message = _refused(renshe, _bytes(filled))
+
+    assert "K列应为“累计投入资金（万元）”，现为“”" in message
+    assert "请使用本月下载的模板，不要移动、插入、删除或改名列" in message
+
+
+def test_it_says_why_when_the_template_sheet_is_not_first(renshe, filled, march):
+    filled.create_sheet("说明", 0)
+
+    message = _refused(renshe, _bytes(filled))
+
+    assert message.startswith("填报数据须在第一个工作表。本文件的模板工作表")
+    assert "排在第2个" in message
 
 
 def test_it_asks_for_a_file_when_none_is_sent(renshe, march):

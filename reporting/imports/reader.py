@@ -21,9 +21,11 @@ from openpyxl import load_workbook
 from core.numbers import NotANumber, read_id
 from core.uploads import NOT_XLSX, UploadRefused, check_archive, limit
 from reporting.imports.template import (
+    COLUMNS,
     EXPLANATION,
     FIRST_DATA_ROW,
     FUNDS,
+    HEADER_ROWS,
     INDICATOR_ID,
     LAST_COLUMN,
     MARK,
@@ -149,6 +151,44 @@ def read_upload(path: Path | BinaryIO, *, size: int) -> Upload:
         workbook.close()
 
 
+def _first_cell(sheet):
+    return next(sheet.iter_rows(min_row=1, max_row=1, max_col=1, values_only=True), (None,))[0]
+
+
+def _refuse_moved_sheet(workbook) -> None:
+    """The template's sheet is there but not first: say so, rather than "not our template"."""
+    for position, sheet in enumerate(workbook.worksheets[1:], start=2):
+        if _first_cell(sheet) == MARK:
+            raise UploadRefused(
+                _(
+                    "填报数据须在第一个工作表。本文件的模板工作表“%(name)s”排在第%(position)s个，"
+                    "请把它移回第一个位置（或删除排在前面的工作表）后再上传。"
+                )
+                % {"name": sheet.title, "position": position}
+            )
+
+
+def _check_headers(values: tuple) -> None:
+    """The column headers as the template wrote them: a relabelled or moved column is named and refused.
+
+    Typing under the wrong column (2300 under 累计投入资金) must not be read as the figure it looks like.
+    """
+    values = tuple(values) + (None,) * (LAST_COLUMN - len(values))
+    wrong = [
+        _("%(letter)s列应为“%(expected)s”，现为“%(found)s”")
+        % {"letter": column.letter, "expected": column.header, "found": values[column.index - 1] or ""}
+        for column in COLUMNS
+        if str(values[column.index - 1] or "").strip() != str(column.header)
+    ]
+    if wrong:
+        raise UploadRefused(
+            _(
+                "第%(row)s行的列标题与模板不符：%(columns)s。请使用本月下载的模板，不要移动、插入、删除或改名列。"
+            )
+            % {"row": HEADER_ROWS, "columns": "；".join(wrong)}
+        )
+
+
 def _read_rows(workbook) -> Upload:
     if not workbook.worksheets:
         raise UploadRefused(str(NOT_XLSX))
@@ -156,15 +196,18 @@ def _read_rows(workbook) -> Upload:
     rows = sheet.iter_rows(min_row=1, max_col=LAST_COLUMN, values_only=True)
     first = next(rows, ())
     second = next(rows, ())
-    next(rows, None)  # the column headers
+    headers = next(rows, ())
     mark = first[0] if first else None
     year, month = (_id(first[1]), _id(first[2])) if len(first) >= 3 else (None, None)
+    if mark != MARK:
+        _refuse_moved_sheet(workbook)
     if mark != MARK or not isinstance(year, int) or not isinstance(month, int) or not 1 <= month <= 12:
         raise UploadRefused(
             _(
                 "这不是本平台的填报模板（或模板首行已被改动）。请先在“数据导入”页面下载本月模板，填写后再上传。"
             )
         )
+    _check_headers(headers)
     unit_id = _id(second[0]) if second else None
     max_rows = limit("IMPORT_MAX_ROWS")
     lines = []
