@@ -47,17 +47,24 @@ _READS = frozenset(
     {"SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "SET", "SHOW", "PRAGMA", "EXPLAIN"}
 )
 _TARGET = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"([^"]+)"', re.IGNORECASE)
-# Written by reading pages, logging in and exporting, and shown by no cached page.
-_BOOKKEEPING_TABLES = frozenset(
-    {
-        "django_session",
-        "audit_auditevent",
-        "axes_accessattempt",
-        "axes_accesslog",
-        "axes_accessfailurelog",
-        "reporting_pendingimport",  # Excel uploads waiting for confirmation
-    }
-)
+# Written by reading pages, logging in and exporting, and shown by no cached page. Our own apps
+# add theirs with `ignore_writes_to` (core knows no app above it); these are Django's and axes'.
+_BOOKKEEPING_TABLES = {
+    "django_session",
+    "axes_accessattempt",
+    "axes_accesslog",
+    "axes_accessfailurelog",
+}
+
+
+def ignore_writes_to(*models) -> None:
+    """Writes to these models' tables leave cached pages valid: no cached page shows them.
+
+    Called from an app's `AppConfig.ready` (the audit log, the uploads waiting for confirmation).
+    """
+    _BOOKKEEPING_TABLES.update(model._meta.db_table for model in models)
+
+
 # Logging in stamps the user's last login; user names do appear on pages, so only this update is ignored.
 _LAST_LOGIN = re.compile(r'\s*UPDATE\s+"auth_user"\s+SET\s+"last_login"\s*=\s*%s\s+WHERE', re.IGNORECASE)
 
