@@ -26,8 +26,10 @@ from core.xlsx import (
     DATE,
     FONT_NAME,
     LEFT,
+    TEXT,
     BaseExporter,
     Column,
+    Formatted,
     SheetSpec,
     StreamingExporter,
     landscape_a4_fit_width,
@@ -148,6 +150,13 @@ class GrassrootsTableExporter(BaseExporter):
         return cell
 
 
+def amount_cell(amount):
+    """金额或数量 as a number: a count prints as "1", an amount with cents as "1.50"."""
+    if amount is None:
+        return None
+    return Formatted(amount, "0" if amount == amount.to_integral_value() else "0.00")
+
+
 class BeneficiaryListExporter(StreamingExporter):
     """A task row's beneficiary list, masked unless `full` (permission and audit are the view's job)."""
 
@@ -157,12 +166,12 @@ class BeneficiaryListExporter(StreamingExporter):
     COLUMNS = (
         Column(gettext_lazy("序号"), 7),
         Column(gettext_lazy("姓名"), 10),
-        Column(gettext_lazy("身份证号"), 22),
+        Column(gettext_lazy("身份证号"), 22, number_format=TEXT),
         Column(gettext_lazy("性别"), 6),
         Column(gettext_lazy("乡镇（街道）"), 18),
         Column(gettext_lazy("村（社区）"), 16),
         Column(gettext_lazy("受益类型"), 16, wrap=True),
-        Column(gettext_lazy("金额或数量"), 12, number_format="0.00"),
+        Column(gettext_lazy("金额或数量"), 12),
         Column(gettext_lazy("受益日期"), 12, number_format=DATE),
         Column(gettext_lazy("计入指标"), 24, wrap=True),
         Column(gettext_lazy("联系电话"), 15),
@@ -191,7 +200,7 @@ class BeneficiaryListExporter(StreamingExporter):
                 entry.township.name,
                 entry.village,
                 entry.benefit_type,
-                entry.amount,
+                amount_cell(entry.amount),
                 entry.benefit_date,
                 entry.indicator.name,
                 entry.phone if self.full else entry.phone_masked,
@@ -233,7 +242,10 @@ class ImportTemplateExporter(StreamingExporter):
     def sheets(self) -> Iterator[SheetSpec]:
         yield SheetSpec(
             title=_("受益对象"),
-            columns=[Column(column.header, 18) for column in IMPORT_COLUMNS],
+            columns=[
+                Column(column.header, 18, number_format=TEXT if column.key == "id_number" else None)
+                for column in IMPORT_COLUMNS
+            ],
             rows=[],
         )
         rules = [

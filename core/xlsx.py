@@ -132,6 +132,8 @@ PERCENT = "0.0%"
 DATE = "yyyy-mm-dd"
 DATETIME = "yyyy-mm-dd hh:mm"
 MONEY = "0.00"
+# Excel's text format: what is typed into the column stays as typed (an ID number keeps its digits).
+TEXT = "@"
 TITLE_FONT = Font(name=FONT_NAME, size=14, bold=True)
 HEADER_FONT = Font(name=FONT_NAME, bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
@@ -164,6 +166,10 @@ class SheetSpec:
     # Lines written after the rows, asked for once every row has been written (totals, counts).
     footer: Callable[[], Sequence[str]] = field(default=lambda: ())
 
+    def write_into(self, workbook: Workbook) -> None:
+        """Write the sheet into a write-only workbook (a print sheet writes itself its own way)."""
+        _SheetWriter(workbook, self).write()
+
 
 def number_format_for(decimal_places: int) -> str:
     return "0" if decimal_places <= 0 else "0." + "0" * decimal_places
@@ -194,7 +200,11 @@ class _SheetWriter:
         spec, sheet = self.spec, self.sheet
         header_row = len(spec.heading) + 1
         for column, item in enumerate(spec.columns, start=1):
-            sheet.column_dimensions[get_column_letter(column)].width = item.width
+            dimension = sheet.column_dimensions[get_column_letter(column)]
+            dimension.width = item.width
+            if item.number_format == TEXT:
+                # The column's own format, so what is typed into it later stays text as well.
+                dimension.number_format = TEXT
         sheet.freeze_panes = f"A{header_row + 1}"
         sheet.print_title_rows = f"{header_row}:{header_row}"
         landscape_a4_fit_width(sheet)
@@ -282,5 +292,5 @@ class StreamingExporter(BaseExporter):
     def write(self, target) -> None:
         workbook = Workbook(write_only=True)
         for spec in self.sheets():
-            _SheetWriter(workbook, spec).write()
+            spec.write_into(workbook)
         workbook.save(target)
