@@ -189,7 +189,7 @@ def _report(plan_year, month: int = 3):
 
 
 def _report_lines(sheet) -> tuple[dict[str, int], list[tuple]]:
-    """The header (name → column index) and the data rows of the report's first sheet, in order."""
+    """The header (name → column index) and the data rows of a sheet of the report, in order."""
     rows = list(sheet.iter_rows(values_only=True))
     header_at = next(index for index, row in enumerate(rows) if row[0] == "序号")
     header = {name: index for index, name in enumerate(rows[header_at])}
@@ -212,9 +212,12 @@ def test_every_output_counts_the_same_figures(plan_2023, mixed_month, office_use
     expected = _expected(mixed_month)
     indicators = _indicators(plan_2023)
     assert expected, "the month has counted figures"
-    # The report, re-opened cell by cell.
-    header, data = _report_lines(_report(plan_2023).worksheets[0])
+    # The report, re-opened cell by cell: its data sheet, and the print sheet showing the same.
+    report = _report(plan_2023)
+    header, data = _report_lines(report["调度明细"])
     assert len(data) == len(indicators)
+    printed_header, printed = _report_lines(report["月度调度表"])
+    assert [row[printed_header["累计完成"]] for row in printed] == [row[header["累计完成"]] for row in data]
     # The board, the grassroots comparison and the shared totals.
     lines = {line.indicator.pk: line for line in board(plan_year=plan_2023, month=3).lines}
     totals = month_totals(reporting_month=mixed_month, statuses=COUNTED)
@@ -245,7 +248,7 @@ def test_every_output_counts_the_same_figures(plan_2023, mixed_month, office_use
 
 def test_no_figure_of_a_row_not_counted_reaches_a_total(plan_2023, mixed_month, office_user):
     not_counted = {Decimal(value) for value in NOT_COUNTED_VALUES.values()}
-    header, data = _report_lines(_report(plan_2023).worksheets[0])
+    header, data = _report_lines(_report(plan_2023)["调度明细"])
     for column in ("累计完成", "本月新增", "完成率"):
         assert (
             not {
@@ -269,7 +272,7 @@ def test_no_figure_of_a_row_not_counted_reaches_a_total(plan_2023, mixed_month, 
 
 
 def test_the_awaiting_column_holds_submitted_and_approved_figures_outside_the_total(plan_2023, mixed_month):
-    header, data = _report_lines(_report(plan_2023).worksheets[0])
+    header, data = _report_lines(_report(plan_2023)["调度明细"])
     awaiting = {
         row[header["指标"]]: _as_decimal(row[header["待审核数（不计入合计）"]])
         for row in data
@@ -296,7 +299,7 @@ def test_the_awaiting_column_holds_submitted_and_approved_figures_outside_the_to
 def test_the_report_shows_the_increase_and_the_latest_counted_figure(
     plan_2023, mixed_month, township_liaison, employment_row
 ):
-    header, data = _report_lines(_report(plan_2023).worksheets[0])
+    header, data = _report_lines(_report(plan_2023)["调度明细"])
     employment = next(row for row in data if row[header["指标"]] == EMPLOYMENT)
     # 1,200 + 57 counted in March, 900 in February.
     assert (employment[header["累计完成"]], employment[header["本月新增"]]) == (1257, 357)
@@ -310,7 +313,7 @@ def test_the_report_shows_the_increase_and_the_latest_counted_figure(
         {EMPLOYMENT: "2"},
         explanations={EMPLOYMENT: "本月新录入"},
     )
-    header, data = _report_lines(_report(plan_2023, month=4).worksheets[0])
+    header, data = _report_lines(_report(plan_2023, month=4)["调度明细"])
     employment = next(row for row in data if row[header["指标"]] == EMPLOYMENT)
     assert employment[header["累计完成"]] is None and employment[header["本月新增"]] is None
     assert employment[header["预警状态"]] == "本月未报送"
@@ -351,7 +354,7 @@ def test_the_increase_is_the_same_on_every_page_that_shows_it(
     )
     assert march_point.increment == expected_row
     # The monthly report.
-    header, data = _report_lines(_report(plan_2023).worksheets[0])
+    header, data = _report_lines(_report(plan_2023)["调度明细"])
     reported = next(row for row in data if row[header["指标"]] == EMPLOYMENT)
     assert _as_decimal(reported[header["本月新增"]]) == expected_row
     # The review page, unit by unit: they add up to the row's.

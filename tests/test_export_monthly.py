@@ -1,8 +1,6 @@
 """The monthly progress report (月度调度表): contents, formats, filters, safety, queries, pages, command."""
 
 import io
-import shutil
-import subprocess
 from datetime import date
 
 import pytest
@@ -16,7 +14,6 @@ from core.xlsx import XLSX_CONTENT_TYPE
 from projects.models import (
     Indicator,
     Person,
-    PlanYear,
     Project,
     TargetAdjustment,
     TargetAdjustmentLine,
@@ -84,11 +81,15 @@ SUBMISSION_HEADERS = [
     "审核状态",
 ]
 COLUMN = {name: index for index, name in enumerate(HEADERS)}
+# The data sheet: every column of the indicators (the first sheet, to print, is tested in
+# tests/test_export_monthly_print.py).
+DETAIL = "调度明细"
+SHEETS = ["月度调度表", DETAIL, "报送情况", "判定规则"]
 SUBMISSION_COLUMN = {name: index for index, name in enumerate(SUBMISSION_HEADERS)}
-# Month rows and calendar (2), demo flag, thresholds; sheet 1 merges six cursors (indicators,
-# counted totals, totals awaiting review, earlier counted totals, submissions, narratives),
-# sheet 2 two (task rows, submissions); sheet 3 (the rules) none.
-MONTHLY_QUERIES = 12
+# Month rows and calendar (2), demo flag, thresholds; the print sheet and the data sheet each merge
+# six cursors (indicators, counted totals, totals awaiting review, earlier counted totals,
+# submissions, narratives), the submissions sheet two (task rows, submissions); the rules none.
+MONTHLY_QUERIES = 18
 EVIL = '=HYPERLINK("http://evil.example","点我")'
 
 
@@ -165,11 +166,17 @@ def _fill_all(user, row: TaskRow, month, value="1"):
 
 
 def test_it_writes_the_title_and_headers(plan_2023):
-    sheet = _workbook(plan_2023).worksheets[0]
+    sheet = _workbook(plan_2023)[DETAIL]
     header_row, header, _rows = _table(sheet)
-    assert sheet["A1"].value == "隆回县重点民生实事月度调度表（2023年3月）"
+    assert sheet["A1"].value == "隆回县重点民生实事月度调度明细表（2023年3月）"
     assert header == HEADERS
     assert sheet.freeze_panes == f"A{header_row + 1}"
+
+
+def test_it_filters_the_data_sheet_from_its_header_row(plan_2023):
+    sheet = _workbook(plan_2023)[DETAIL]
+    header_row, _header, rows = _table(sheet)
+    assert sheet.auto_filter.ref == f"A{header_row}:V{header_row + len(rows)}"
 
 
 def test_it_lists_every_indicator_of_the_year_in_plan_order(plan_2023):
@@ -180,7 +187,7 @@ def test_it_lists_every_indicator_of_the_year_in_plan_order(plan_2023):
         )
         .values_list("name", flat=True)
     )
-    rows = _data(_workbook(plan_2023).worksheets[0])
+    rows = _data(_workbook(plan_2023)[DETAIL])
     assert len(expected) == 66
     assert [row[COLUMN["指标"]].value for row in rows] == expected
     assert [row[COLUMN["序号"]].value for row in rows] == list(range(1, 67))
@@ -189,7 +196,7 @@ def test_it_lists_every_indicator_of_the_year_in_plan_order(plan_2023):
 def test_it_writes_figures_and_targets_as_numbers(plan_2023, renshe_liaison, employment_row, march, verify):
     fill_employment(renshe_liaison, employment_row, march, employment="930")
     verify(employment_row, march, liaison=renshe_liaison)
-    row = _line(_workbook(plan_2023).worksheets[0], EMPLOYMENT)
+    row = _line(_workbook(plan_2023)[DETAIL], EMPLOYMENT)
     target, figure = row[COLUMN["目标"]], row[COLUMN["累计完成"]]
     assert (target.value, target.data_type, target.number_format) == (4650, "n", "0")
     assert (figure.value, figure.data_type) == (930, "n")
@@ -200,7 +207,7 @@ def test_it_formats_completion_time_progress_and_gap_as_percentages(
 ):
     fill_employment(renshe_liaison, employment_row, march, employment="930")
     verify(employment_row, march, liaison=renshe_liaison)
-    row = _line(_workbook(plan_2023).worksheets[0], EMPLOYMENT)
+    row = _line(_workbook(plan_2023)[DETAIL], EMPLOYMENT)
     completion, elapsed, gap = (row[COLUMN[name]] for name in ("完成率", "序时进度", "完成率与序时进度之差"))
     # 930 of 4,650 is 20.0%; 20 March is day 79 of 365, 21.6% of the year.
     assert completion.value == pytest.approx(0.2)
@@ -216,7 +223,7 @@ def test_it_sums_every_units_figure_of_an_additive_indicator(
     fill_employment(renshe_liaison, employment_row, march, employment="100")
     save_figures(township_liaison, employment_row, march, {EMPLOYMENT: "20"})
     verify(employment_row, march, liaison=renshe_liaison)
-    assert _line(_workbook(plan_2023).worksheets[0], EMPLOYMENT)[COLUMN["累计完成"]].value == 120
+    assert _line(_workbook(plan_2023)[DETAIL], EMPLOYMENT)[COLUMN["累计完成"]].value == 120
 
 
 def test_it_sums_the_funds_of_every_unit_once_per_task_row(
@@ -231,7 +238,7 @@ def test_it_sums_the_funds_of_every_unit_once_per_task_row(
     )
     save_figures(township_liaison, employment_row, march, {EMPLOYMENT: "20"}, funds="20")
     verify(employment_row, march, liaison=renshe_liaison)
-    sheet = _workbook(plan_2023).worksheets[0]
+    sheet = _workbook(plan_2023)[DETAIL]
     first, second = _line(sheet, EMPLOYMENT), _line(sheet, TRAINING)
     assert (first[COLUMN["累计投入资金（万元）"]].value, first[COLUMN["累计投入资金（万元）"]].data_type) == (
         170.5,
@@ -264,15 +271,15 @@ def test_it_judges_against_the_target_in_force_after_an_approved_adjustment(
     TargetAdjustmentLine.objects.create(
         adjustment=adjustment, indicator=employment, previous_target=4650, new_target=3100
     )
-    row = _line(_workbook(plan_2023).worksheets[0], EMPLOYMENT)
+    row = _line(_workbook(plan_2023)[DETAIL], EMPLOYMENT)
     assert row[COLUMN["目标"]].value == 3100 == targets_for_month(plan_year=plan_2023, month=3)[employment.pk]
     assert row[COLUMN["完成率"]].value == pytest.approx(0.3)  # 930 of 3,100
     # February's report still shows the plan target.
-    assert _line(_workbook(plan_2023, month=2).worksheets[0], EMPLOYMENT)[COLUMN["目标"]].value == 4650
+    assert _line(_workbook(plan_2023, month=2)[DETAIL], EMPLOYMENT)[COLUMN["目标"]].value == 4650
 
 
 def test_it_shows_a_pending_target_as_to_be_set(plan_2023):
-    row = _line(_workbook(plan_2023).worksheets[0], "上线服务事项")
+    row = _line(_workbook(plan_2023)[DETAIL], "上线服务事项")
     assert row[COLUMN["目标"]].value == "待下达"
     assert row[COLUMN["预警状态"]].value == "目标待下达"
 
@@ -281,7 +288,7 @@ def test_it_shows_a_milestone_figure_as_its_stage_label(plan_2023, django_user_m
     liaison = make_member(django_user_model, "jiaoyu", Role.LIAISON, unit="县教育局")
     _fill_all(liaison, provincial_row(plan_2023, 1), march)
     verify(provincial_row(plan_2023, 1), march, liaison=liaison)
-    row = _line(_workbook(plan_2023).worksheets[0], "启动县域普通高中一校一栋建筑项目")
+    row = _line(_workbook(plan_2023)[DETAIL], "启动县域普通高中一校一栋建筑项目")
     assert row[COLUMN["累计完成"]].value == "推进中"
 
 
@@ -290,7 +297,7 @@ def test_it_puts_the_lead_units_progress_first_and_prefixes_the_others(
 ):
     save_figures(township_liaison, employment_row, march, {EMPLOYMENT: "20"}, progress="新增就业20人")
     save_figures(renshe_liaison, employment_row, march, {EMPLOYMENT: "100"}, progress="全县按计划推进")
-    row = _line(_workbook(plan_2023).worksheets[0], EMPLOYMENT)
+    row = _line(_workbook(plan_2023)[DETAIL], EMPLOYMENT)
     assert row[COLUMN["进展情况"]].value == "全县按计划推进\n金石桥镇人民政府：新增就业20人"
 
 
@@ -298,7 +305,7 @@ def test_it_marks_the_submission_status_on_each_indicator(plan_2023, renshe_liai
     fill_employment(renshe_liaison, employment_row, march)
     submission = Submission.objects.get(task_row=employment_row, reporting_month=march)
     submit_row(user=renshe_liaison, submission_id=submission.pk, now=deadline_moment(march, 10))
-    sheet = _workbook(plan_2023).worksheets[0]
+    sheet = _workbook(plan_2023)[DETAIL]
     assert [_line(sheet, EMPLOYMENT)[COLUMN[name]].value for name in ("报送情况", "审核状态")] == [
         "按时",
         "已提交",
@@ -328,7 +335,7 @@ def test_it_adds_a_second_sheet_of_who_submitted_when(plan_2023):
     workbook = _workbook(plan_2023)
     sheet = workbook["报送情况"]
     _header_row, header, rows = _table(sheet)
-    assert workbook.sheetnames == ["月度调度表", "报送情况", "判定规则"]
+    assert workbook.sheetnames == SHEETS
     assert sheet["A1"].value == "2023年3月各单位报送情况"
     assert header == SUBMISSION_HEADERS
     assert len(rows) == TaskRow.objects.filter(project__tier__plan_year=plan_2023).count()
@@ -372,7 +379,7 @@ def test_it_judges_timeliness_from_the_first_submission_not_a_later_one(
 
 def test_it_keeps_only_the_chosen_tier(plan_2023):
     workbook = _workbook(plan_2023, tier_kind=Tier.Kind.MUNICIPAL)
-    rows = _data(workbook.worksheets[0])
+    rows = _data(workbook[DETAIL])
     expected = Indicator.objects.filter(
         task_row__project__tier__plan_year=plan_2023, task_row__project__tier__kind=Tier.Kind.MUNICIPAL
     ).count()
@@ -383,20 +390,20 @@ def test_it_keeps_only_the_chosen_tier(plan_2023):
 
 def test_it_keeps_only_the_chosen_lead_unit(plan_2023):
     unit = Unit.objects.get(name="县民政局")
-    rows = _data(_workbook(plan_2023, lead_unit=unit).worksheets[0])
+    rows = _data(_workbook(plan_2023, lead_unit=unit)[DETAIL])
     assert len(rows) == Indicator.objects.filter(task_row__lead_unit=unit).count() > 0
     assert {row[COLUMN["牵头单位"]].value for row in rows} == {"县民政局"}
 
 
 def test_it_keeps_only_the_chosen_leader(plan_2023):
     leader = Person.objects.get(name="张胤")
-    rows = _data(_workbook(plan_2023, leader=leader).worksheets[0])
+    rows = _data(_workbook(plan_2023, leader=leader)[DETAIL])
     assert len(rows) == Indicator.objects.filter(task_row__leader=leader).count() > 0
     assert {row[COLUMN["牵头领导"]].value for row in rows} == {"张胤"}
 
 
 def test_it_names_the_filters_in_the_heading(plan_2023):
-    sheet = _workbook(plan_2023, lead_unit=Unit.objects.get(name="县民政局")).worksheets[0]
+    sheet = _workbook(plan_2023, lead_unit=Unit.objects.get(name="县民政局"))[DETAIL]
     assert "筛选条件：牵头单位：县民政局" in [sheet.cell(row, 1).value for row in range(1, 10)]
 
 
@@ -409,7 +416,7 @@ def test_it_keeps_formula_like_progress_as_text(plan_2023, renshe_liaison, emplo
     # The service strips the text; put the trigger first, as a hand-made row would.
     Contribution.objects.filter(unit__name="县人社局").update(progress=text, problems=text)
     workbook = _workbook(plan_2023)
-    row = _line(workbook.worksheets[0], EMPLOYMENT)
+    row = _line(workbook[DETAIL], EMPLOYMENT)
     cell = row[COLUMN["进展情况"]]
     assert (cell.value, cell.data_type) == (text.replace("\r", "\n"), "s")
     assert not [
@@ -422,7 +429,7 @@ def test_it_keeps_formula_like_plan_text_as_text(plan_2023):
     TaskRow.objects.filter(pk=provincial_row(plan_2023, 6).pk).update(title="=1+2")
     Indicator.objects.filter(name="养老机构新增护理型床位").update(name="@SUM(A1:A9)")
     workbook = _workbook(plan_2023)
-    row = _line(workbook.worksheets[0], "@SUM(A1:A9)")
+    row = _line(workbook[DETAIL], "@SUM(A1:A9)")
     assert row[COLUMN["牵头单位"]].value == EVIL
     assert row[COLUMN["任务内容"]].value == "=1+2"
     assert not [
@@ -471,7 +478,7 @@ def test_it_does_not_query_more_when_rows_figures_and_narratives_are_added(
             Figure.objects.create(contribution=contribution, indicator=item, value=number)
     with django_assert_num_queries(MONTHLY_QUERIES):
         content = _render(plan_2023).content
-    assert len(_data(load_workbook(io.BytesIO(content)).worksheets[0])) == 66 + 100
+    assert len(_data(load_workbook(io.BytesIO(content))[DETAIL])) == 66 + 100
 
 
 # --- the exports page and downloads ---------------------------------------------------------------
@@ -527,13 +534,13 @@ def test_it_streams_the_monthly_report_from_a_file(plan_2023, office_user):
     # 月度调度表-2023年3月.xlsx, percent-encoded per RFC 5987.
     assert response["Content-Disposition"].startswith("attachment; filename*=utf-8''%E6%9C%88%E5%BA%A6")
     content = b"".join(response.streaming_content)
-    assert load_workbook(io.BytesIO(content)).sheetnames == ["月度调度表", "报送情况", "判定规则"]
+    assert load_workbook(io.BytesIO(content)).sheetnames == SHEETS
 
 
 def test_it_applies_the_filters_of_the_form(plan_2023, leader_user):
     unit = Unit.objects.get(name="县民政局")
     response = client_for(leader_user).get(_monthly_url(lead_unit=unit.pk, tier=Tier.Kind.PROVINCIAL))
-    rows = _data(load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0])
+    rows = _data(load_workbook(io.BytesIO(b"".join(response.streaming_content)))[DETAIL])
     assert {row[COLUMN["牵头单位"]].value for row in rows} == {"县民政局"}
     assert {row[COLUMN["层级"]].value for row in rows} == {"省定民生实事"}
 
@@ -591,18 +598,4 @@ def test_it_reports_an_unwritable_path_in_the_command(plan_2023, tmp_path):
         )
 
 
-# --- LibreOffice ----------------------------------------------------------------------------------
-
-
-def test_it_converts_to_pdf_with_libreoffice(plan_2023, renshe_liaison, employment_row, march, tmp_path):
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not on PATH: PDF conversion of the monthly report not checked")
-    fill_employment(renshe_liaison, employment_row, march)
-    source = tmp_path / "monthly.xlsx"
-    source.write_bytes(_render(PlanYear.objects.get(year=2023)).content)
-    profile = f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}"
-    command = [soffice, profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)]
-    # Fixed arguments and paths we created: nothing from users reaches the command line.
-    subprocess.run(command, check=True, timeout=180, capture_output=True)  # noqa: S603
-    assert (tmp_path / "monthly.pdf").stat().st_size > 0
+# LibreOffice's conversion to PDF, page by page: tests/test_export_monthly_print.py.

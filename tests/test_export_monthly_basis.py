@@ -16,6 +16,8 @@ from tests.roles import EMPLOYMENT, STARTUP_TRAINING, TRAINING, deadline_moment,
 pytestmark = pytest.mark.django_db
 
 Status = Submission.Status
+# The data sheet: every column of the indicators (the first sheet is the one to print).
+DETAIL = "调度明细"
 
 
 def _workbook(plan_year, month=3):
@@ -52,7 +54,7 @@ def filled(renshe_liaison, employment_row, march):
 
 
 def test_a_draft_counts_nowhere_in_the_report(plan_2023, filled):
-    header, line = _employment(_workbook(plan_2023).worksheets[0])
+    header, line = _employment(_workbook(plan_2023)[DETAIL])
     assert [line[header[name]] for name in ("累计完成", "本月新增", "完成率", "待审核数（不计入合计）")] == [
         None
     ] * 4
@@ -62,7 +64,7 @@ def test_a_draft_counts_nowhere_in_the_report(plan_2023, filled):
 
 def test_a_submitted_figure_waits_apart_with_its_funds_left_out(plan_2023, filled, renshe_liaison, march):
     submit_row(user=renshe_liaison, submission_id=filled.pk, now=deadline_moment(march, 10))
-    header, line = _employment(_workbook(plan_2023).worksheets[0])
+    header, line = _employment(_workbook(plan_2023)[DETAIL])
     assert line[header["待审核数（不计入合计）"]] == 100
     assert line[header["累计完成"]] is None
     assert line[header["累计投入资金（万元）"]] is None
@@ -74,7 +76,7 @@ def test_a_verified_figure_counts_with_its_funds(
     submit_row(user=renshe_liaison, submission_id=filled.pk, now=deadline_moment(march, 10))
     review.approve(user=office_user, submission_id=filled.pk)
     review.verify(user=statistics_user, submission_id=filled.pk)
-    header, line = _employment(_workbook(plan_2023).worksheets[0])
+    header, line = _employment(_workbook(plan_2023)[DETAIL])
     assert (line[header["累计完成"]], line[header["本月新增"]]) == (100, 100)
     assert line[header["待审核数（不计入合计）"]] is None
     assert line[header["累计投入资金（万元）"]] == 30
@@ -83,7 +85,7 @@ def test_a_verified_figure_counts_with_its_funds(
 
 def test_a_closed_row_is_labelled_and_not_counted(plan_2023, filled):
     Submission.objects.filter(pk=filled.pk).update(status=Status.CLOSED)
-    header, line = _employment(_workbook(plan_2023).worksheets[0])
+    header, line = _employment(_workbook(plan_2023)[DETAIL])
     assert line[header["审核状态"]] == "截止未报"
     assert line[header["累计完成"]] is None and line[header["待审核数（不计入合计）"]] is None
 
@@ -91,7 +93,7 @@ def test_a_closed_row_is_labelled_and_not_counted(plan_2023, filled):
 def test_a_late_report_says_so_on_both_sheets(plan_2023, filled, employment_row):
     Submission.objects.filter(pk=filled.pk).update(late_report=True)
     workbook = _workbook(plan_2023)
-    header, line = _employment(workbook.worksheets[0])
+    header, line = _employment(workbook[DETAIL])
     assert line[header["报送情况"]] == "补报"
     header, data = _table(workbook["报送情况"])
     lead = [row for row in data if row[header["项目"]] == "3.促进高质量充分就业"]
@@ -106,7 +108,7 @@ def test_every_sheet_heading_states_the_basis(plan_2023):
 def test_the_notes_and_the_rules_sheet_give_the_rules(plan_2023):
     workbook = _workbook(plan_2023)
     sentences = [str(sentence) for sentence in rule_sentences(thresholds_for(plan_2023))]
-    footer = [row[0] for row in _rows(workbook.worksheets[0])[-len(sentences) - 2 :]]
+    footer = [row[0] for row in _rows(workbook[DETAIL])[-len(sentences) - 2 :]]
     assert footer[1:-1] == sentences
     rules = workbook["判定规则"]
     rows = _rows(rules)

@@ -1,5 +1,11 @@
 """The monthly progress report (月度调度表) as an Excel file.
 
+The first sheet is the one sent upstream: ten columns an upstream reader needs, laid out to print
+on A3 landscape at 100 % (`core.xlsx_print`), with the month's status (上报 or not) and the
+counting basis in its heading. The full detail (every column: funds, timeliness, review status,
+figures awaiting review, the latest counted figure) follows on a data sheet with a frozen header
+and a filter, then who submitted when, and the judging rules.
+
 Every sheet states its basis in its heading (`reporting.counting.basis_heading`): the report
 counts verified figures only; those awaiting review have a column of their own, outside every
 total, and the judging rules are written out on a sheet of their own (判定规则).
@@ -8,6 +14,7 @@ total, and the judging rules are written out on a sheet of their own (判定规�
 from collections.abc import Iterator
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,6 +30,7 @@ from core.xlsx import (
     as_fraction,
     number_format_for,
 )
+from core.xlsx_print import Band, Line, PrintSheetSpec
 from projects.models import Indicator
 from reporting.calendar.timeliness import Timeliness
 from reporting.counting import basis_heading
@@ -56,6 +64,30 @@ def _date_text(day) -> str:
     return _("%(year)s年%(month)s月%(day)s日") % {"year": day.year, "month": day.month, "day": day.day}
 
 
+TIER_NUMERALS = "一二三四五六七八九十"
+
+
+def _tier_band(position: int, name: str) -> Band:
+    numeral = TIER_NUMERALS[position - 1] if 0 < position <= len(TIER_NUMERALS) else str(position)
+    return Band(
+        f"{numeral}、{name}", continued=_("%(numeral)s、%(tier)s（续）") % {"numeral": numeral, "tier": name}
+    )
+
+
+def month_status(context: MonthContext) -> str:
+    """Whether the month was forwarded upstream, when and by whom: the print sheet's heading says so."""
+    month = context.schedule.reporting_month
+    if month is None or month.forwarded_at is None:
+        return _("本月状态：未上报。本表数据尚未经专班办公室上报，可能随审核变动。")
+    moment = timezone.localtime(month.forwarded_at)
+    user = month.forwarded_by
+    return _("本月状态：已上报（%(date)s %(time)s，上报人：%(who)s）。") % {
+        "date": _date_text(moment),
+        "time": moment.strftime("%H:%M"),
+        "who": user.get_full_name() or user.get_username(),
+    }
+
+
 class MonthlyReportExporter(StreamingExporter):
     """The monthly progress report (月度调度表): every indicator of the month, then who submitted when."""
 
@@ -86,6 +118,23 @@ class MonthlyReportExporter(StreamingExporter):
         Column(gettext_lazy("进展情况"), 40, wrap=True),
         Column(gettext_lazy("存在问题"), 30, wrap=True),
     )
+    # The print sheet: what an upstream reader needs, 200 width units, A3 landscape at 100 %.
+    PRINT_COLUMNS = (
+        Column(gettext_lazy("序号"), 5),
+        Column(gettext_lazy("项目"), 22),
+        Column(gettext_lazy("指标"), 26),
+        Column(gettext_lazy("目标"), 12),
+        Column(gettext_lazy("累计完成"), 10),
+        Column(gettext_lazy("本月新增"), 10),
+        Column(gettext_lazy("完成率"), 9, PERCENT),
+        Column(gettext_lazy("序时进度"), 9, PERCENT),
+        Column(gettext_lazy("状态"), 12),
+        Column(gettext_lazy("牵头单位"), 16),
+        Column(gettext_lazy("进展与问题"), 69),
+    )
+    # 项目 and 牵头单位 are merged down a task row's lines; text columns read from the left.
+    PRINT_MERGED = (1, 9)
+    PRINT_LEFT = (1, 2, 10)
     SUBMISSION_COLUMNS = (
         Column(gettext_lazy("序号"), 6),
         Column(gettext_lazy("层级"), 12),
@@ -108,6 +157,7 @@ class MonthlyReportExporter(StreamingExporter):
 
     def __init__(self, *, filters: MonthlyFilter):
         self.filters = filters
+        self._notes: list[str] | None = None
 
     @property
     def year(self) -> int:
@@ -121,38 +171,119 @@ class MonthlyReportExporter(StreamingExporter):
         limits = thresholds_for(self.filters.plan_year)
         # One moment for every sheet's basis line.
         basis = basis_heading()
+        yield self._print_sheet(context, limits, basis)
         yield self._indicator_sheet(context, limits, basis)
         yield self._submission_sheet(context, basis)
         yield self._rule_sheet(limits, basis)
 
-    # --- sheet 1: the indicators ---------------------------------------------------------------
+    def _dates_note(self, context: MonthContext, elapsed: Decimal) -> str:
+        schedule = context.schedule
+        return _("数据截至%(cutoff)s；序时进度%(elapsed)s%%；报送截止日%(deadline)s。") % {
+            "cutoff": _date_text(schedule.data_cutoff),
+            "elapsed": elapsed,
+            "deadline": _date_text(schedule.submit_deadline),
+        }
+
+    def _scope_notes(self, context: MonthContext) -> list[str]:
+        """The filters and a demo warning, for the headings of both indicator sheets (one query)."""
+        if self._notes is not None:
+            return self._notes
+        notes = self._notes = []
+        if self.filters.describe():
+            notes.append(_("筛选条件：%(filters)s") % {"filters": self.filters.describe()})
+        if Submission.objects.filter(reporting_month_id=context.reporting_month_id, is_demo=True).exists():
+            notes.append(_("注意：本表含演示数据，不是真实报送。"))
+        return notes
+
+    def _title(self) -> str:
+        return _("隆回县重点民生实事月度调度表（%(year)s年%(month)s月）") % {
+            "year": self.year,
+            "month": self.filters.month,
+        }
+
+    # --- sheet 1: the print sheet --------------------------------------------------------------
+
+    def _print_sheet(self, context: MonthContext, limits: Thresholds, basis: str) -> PrintSheetSpec:
+        elapsed = time_progress(year=self.year, month=self.filters.month)
+        return PrintSheetSpec(
+            title=_("月度调度表"),
+            columns=self.PRINT_COLUMNS,
+            heading=[
+                self._title(),
+                f"{basis}{self._dates_note(context, elapsed)}",
+                month_status(context),
+                *self._scope_notes(context),
+                _(
+                    "累计完成、本月新增和完成率只计已核验数据；待审核数、投入资金、报送与审核情况"
+                    "见“调度明细”工作表。"
+                ),
+            ],
+            rows=self._print_rows(context, elapsed, limits),
+            footer=lambda: [_("判定规则："), *_rules(limits), _("节点任务的判定见“判定规则”工作表。")],
+            merged=self.PRINT_MERGED,
+            left=self.PRINT_LEFT,
+            clipped=_("……（全文见“调度明细”工作表）"),
+        )
+
+    def _print_rows(self, context: MonthContext, elapsed: Decimal, limits: Thresholds) -> Iterator:
+        tier = None
+        for number, line in enumerate(monthly_lines(self.filters, context), start=1):
+            indicator, task_row = line.indicator, line.task_row
+            if task_row.key[0] != tier:
+                tier = task_row.key[0]
+                yield _tier_band(tier, task_row.tier_name)
+            judgement = judge(
+                indicator,
+                value=line.value,
+                stage=line.stage,
+                elapsed=elapsed,
+                limits=limits,
+                target=line.target,
+            )
+            project = task_row.project_text + (f"\n{task_row.title}" if task_row.title else "")
+            name = f"{indicator.name}（{indicator.measure}）" if indicator.measure else indicator.name
+            narrative = line.narrative.progress_text
+            if line.narrative.problems_text:
+                problems = _("存在问题：%(problems)s") % {"problems": line.narrative.problems_text}
+                narrative = f"{narrative}\n{problems}" if narrative else problems
+            yield Line(
+                (
+                    number,
+                    project,
+                    name,
+                    self._target(indicator, line.target),
+                    self._figure(indicator, Reading(line.value, line.stage)),
+                    self._number(indicator, line.increment),
+                    as_fraction(judgement.completion),
+                    as_fraction(elapsed),
+                    str(judgement.label),
+                    task_row.lead_unit_name,
+                    narrative,
+                ),
+                group=task_row.key,
+            )
+
+    # --- sheet 2: every column of the indicators -----------------------------------------------
 
     def _indicator_sheet(self, context: MonthContext, limits: Thresholds, basis: str) -> SheetSpec:
-        filters, schedule = self.filters, context.schedule
+        filters = self.filters
         elapsed = time_progress(year=self.year, month=filters.month)
         notes = [
             basis,
-            _("数据截至%(cutoff)s；序时进度%(elapsed)s%%；报送截止日%(deadline)s。")
-            % {
-                "cutoff": _date_text(schedule.data_cutoff),
-                "elapsed": elapsed,
-                "deadline": _date_text(schedule.submit_deadline),
-            },
+            self._dates_note(context, elapsed),
             _(
                 "累计完成、完成率、本月新增和累计投入资金只计已核验数据；已提交、已审核未核验的数据列在"
                 "“待审核数（不计入合计）”，草稿、已退回和截止未报的数据不列入本表。"
             ),
             _("累计投入资金为各单位填报之和，每项任务只列在其第一个指标所在行。"),
+            month_status(context),
+            *self._scope_notes(context),
         ]
-        if filters.describe():
-            notes.append(_("筛选条件：%(filters)s") % {"filters": filters.describe()})
-        if Submission.objects.filter(reporting_month_id=context.reporting_month_id, is_demo=True).exists():
-            notes.append(_("注意：本表含演示数据，不是真实报送。"))
         return SheetSpec(
-            title=_("月度调度表"),
+            title=_("调度明细"),
             columns=self.INDICATOR_COLUMNS,
             heading=[
-                _("隆回县重点民生实事月度调度表（%(year)s年%(month)s月）")
+                _("隆回县重点民生实事月度调度明细表（%(year)s年%(month)s月）")
                 % {"year": self.year, "month": filters.month},
                 *notes,
             ],
@@ -238,7 +369,7 @@ class MonthlyReportExporter(StreamingExporter):
             text = indicator.format_number(latest.value)
         return _("%(figure)s（%(month)s月）") % {"figure": text, "month": latest.month}
 
-    # --- sheet 2: who submitted when -----------------------------------------------------------
+    # --- sheet 3: who submitted when -----------------------------------------------------------
 
     def _submission_sheet(self, context: MonthContext, basis: str) -> SheetSpec:
         schedule = context.schedule
@@ -293,7 +424,7 @@ class MonthlyReportExporter(StreamingExporter):
             status_label(month.status),
         )
 
-    # --- sheet 3: the judging rules ------------------------------------------------------------
+    # --- sheet 4: the judging rules ------------------------------------------------------------
 
     def _rule_sheet(self, limits: Thresholds, basis: str) -> SheetSpec:
         """The rules behind 预警状态: the red-amber-green sentences and the milestone table."""

@@ -286,7 +286,7 @@ def test_may_goes_round_the_whole_cycle_and_every_output_agrees(
         office_page.get_by_role("button", name="导出月度调度表").click()
     assert download.value.suggested_filename == "月度调度表-2023年5月.xlsx"
     report = load_workbook(saved(download.value, tmp_path))
-    header, rows = table_of(report["月度调度表"])
+    header, rows = table_of(report["调度明细"])
     found = [row for row in rows if row[header["指标"]].value == EMPLOYMENT]
     assert len(found) == 1
     cells = found[0]
