@@ -61,6 +61,7 @@ HEADERS = [
     "预警状态",
     "最近已核验数（月份）",
     "待审核数（不计入合计）",
+    "各单位已核验数",
     "累计投入资金（万元）",
     "报送情况",
     "审核状态",
@@ -88,8 +89,9 @@ SHEETS = ["月度调度表", DETAIL, "报送情况", "判定规则"]
 SUBMISSION_COLUMN = {name: index for index, name in enumerate(SUBMISSION_HEADERS)}
 # Month rows and calendar (2), demo flag, thresholds; the print sheet and the data sheet each merge
 # six cursors (indicators, counted totals, totals awaiting review, earlier counted totals,
-# submissions, narratives), the submissions sheet two (task rows, submissions); the rules none.
-MONTHLY_QUERIES = 18
+# submissions, narratives), the data sheet a seventh (each unit's counted figures), the
+# submissions sheet two (task rows, submissions); the rules none.
+MONTHLY_QUERIES = 19
 EVIL = '=HYPERLINK("http://evil.example","点我")'
 
 
@@ -176,7 +178,7 @@ def test_it_writes_the_title_and_headers(plan_2023):
 def test_it_filters_the_data_sheet_from_its_header_row(plan_2023):
     sheet = _workbook(plan_2023)[DETAIL]
     header_row, _header, rows = _table(sheet)
-    assert sheet.auto_filter.ref == f"A{header_row}:V{header_row + len(rows)}"
+    assert sheet.auto_filter.ref == f"A{header_row}:W{header_row + len(rows)}"
 
 
 def test_it_lists_every_indicator_of_the_year_in_plan_order(plan_2023):
@@ -224,6 +226,25 @@ def test_it_sums_every_units_figure_of_an_additive_indicator(
     save_figures(township_liaison, employment_row, march, {EMPLOYMENT: "20"})
     verify(employment_row, march, liaison=renshe_liaison)
     assert _line(_workbook(plan_2023)[DETAIL], EMPLOYMENT)[COLUMN["累计完成"]].value == 120
+
+
+def test_it_lists_each_units_counted_figure_the_lead_unit_first(
+    plan_2023, renshe_liaison, township_liaison, employment_row, march, verify
+):
+    save_figures(township_liaison, employment_row, march, {EMPLOYMENT: "20"})
+    fill_employment(renshe_liaison, employment_row, march, employment="100")
+    verify(employment_row, march, liaison=renshe_liaison)
+    row = _line(_workbook(plan_2023)[DETAIL], EMPLOYMENT)
+    assert row[COLUMN["各单位已核验数"]].value == "县人社局：100；金石桥镇人民政府：20"
+
+
+def test_it_lists_no_units_figure_before_it_is_verified(
+    plan_2023, renshe_liaison, township_liaison, employment_row, march
+):
+    save_figures(township_liaison, employment_row, march, {EMPLOYMENT: "20"})
+    fill_employment(renshe_liaison, employment_row, march, employment="100")
+    submit_row(user=renshe_liaison, submission_id=employment_row.submissions.get().pk)
+    assert _line(_workbook(plan_2023)[DETAIL], EMPLOYMENT)[COLUMN["各单位已核验数"]].value is None
 
 
 def test_it_sums_the_funds_of_every_unit_once_per_task_row(

@@ -112,6 +112,7 @@ class MonthlyReportExporter(StreamingExporter):
         Column(gettext_lazy("预警状态"), 10),
         Column(gettext_lazy("最近已核验数（月份）"), 14),
         Column(gettext_lazy("待审核数（不计入合计）"), 12),
+        Column(gettext_lazy("各单位已核验数"), 24, wrap=True),
         Column(gettext_lazy("累计投入资金（万元）"), 12, MONEY),
         Column(gettext_lazy("报送情况"), 9),
         Column(gettext_lazy("审核状态"), 9),
@@ -276,6 +277,10 @@ class MonthlyReportExporter(StreamingExporter):
                 "“待审核数（不计入合计）”，草稿、已退回和截止未报的数据不列入本表。"
             ),
             _("累计投入资金为各单位填报之和，每项任务只列在其第一个指标所在行。"),
+            _(
+                "“各单位已核验数”逐个单位列出本月已核验的数据，牵头单位在前；可累加的指标以各单位之和"
+                "为累计完成，其余指标取牵头单位的数据。"
+            ),
             month_status(context),
             *self._scope_notes(context),
         ]
@@ -296,7 +301,7 @@ class MonthlyReportExporter(StreamingExporter):
         )
 
     def _indicator_rows(self, context: MonthContext, elapsed: Decimal, limits: Thresholds) -> Iterator[tuple]:
-        for number, line in enumerate(monthly_lines(self.filters, context), start=1):
+        for number, line in enumerate(monthly_lines(self.filters, context, units=True), start=1):
             indicator, task_row, month = line.indicator, line.task_row, line.month
             judgement = judge(
                 indicator,
@@ -325,6 +330,7 @@ class MonthlyReportExporter(StreamingExporter):
                 str(judgement.label),
                 self._latest_counted(line),
                 self._figure(indicator, line.awaiting),
+                line.units_text,
                 month.funds if line.first_of_row else None,
                 month.report_label,
                 status_label(month.status),

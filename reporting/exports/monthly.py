@@ -220,6 +220,8 @@ class MonthlyLine:
     awaiting: Reading = NOTHING
     # The latest counted figure of an earlier month of the year, if any.
     earlier: Reading = NOTHING
+    # The month's counted figure of each unit, the lead unit first (read only when asked for).
+    units: tuple[tuple[str, Reading], ...] = ()
 
     @property
     def is_counted(self) -> bool:
@@ -229,6 +231,15 @@ class MonthlyLine:
     def increment(self) -> Decimal | None:
         """本月新增: `reporting.increments.increment` of the counted figure and the earlier one."""
         return increment(self.indicator, self.value, self.earlier.value)
+
+    @property
+    def units_text(self) -> str:
+        """各单位填报: "县人社局：1200；金石桥镇人民政府：57", each unit's counted figure."""
+        return "；".join(
+            f"{unit}：{self.indicator.figure_text(reading.value, reading.stage)}"
+            for unit, reading in self.units
+            if not reading.is_empty
+        )
 
     @property
     def latest_counted(self) -> Reading | None:
@@ -340,6 +351,25 @@ def _latest(indicator: Indicator, rows: list[tuple]) -> Reading:
     return NOTHING
 
 
+UNIT_NAME = "contribution__unit__name"
+UNIT_ORDER = ("indicator__position", "indicator_id", "lead_first", UNIT_NAME)
+
+
+def _unit_figures(filters: MonthlyFilter, context: MonthContext) -> QuerySet:
+    """The month's counted figures unit by unit, in plan order, the lead unit's first in each indicator."""
+    lead_first = Case(When(contribution__unit_id=F(f"{ROW}lead_unit_id"), then=Value(0)), default=Value(1))
+    return (
+        Figure.objects.filter(
+            filters.task_rows(ROW),
+            contribution__submission__reporting_month_id=context.reporting_month_id,
+            contribution__submission__status__in=COUNTED,
+        )
+        .annotate(lead_first=lead_first)
+        .order_by(*_ordered(ROW), *UNIT_ORDER)
+        .values_list(*_ordered(ROW), "indicator__position", "indicator_id", UNIT_NAME, "value", "stage")
+    )
+
+
 def _row_months(filters: MonthlyFilter, context: MonthContext) -> QuerySet:
     row = "task_row__"
     return (
@@ -367,8 +397,14 @@ def _narratives(filters: MonthlyFilter, context: MonthContext) -> QuerySet:
     )
 
 
-def monthly_lines(filters: MonthlyFilter, context: MonthContext) -> Iterator[MonthlyLine]:
-    """The report's lines, one per indicator, as a stream: six cursors in plan order, merged."""
+def monthly_lines(
+    filters: MonthlyFilter, context: MonthContext, *, units: bool = False
+) -> Iterator[MonthlyLine]:
+    """The report's lines, one per indicator, as a stream: six cursors in plan order, merged.
+
+    With `units`, a seventh gives each unit's counted figure (`MonthlyLine.units`).
+    """
+    by_unit = _Follower(_unit_figures(filters, context).iterator(chunk_size=CHUNK_SIZE), 6) if units else None
     counted = _Follower(_figure_totals(filters, context, COUNTED).iterator(chunk_size=CHUNK_SIZE), 6)
     awaiting = _Follower(_figure_totals(filters, context, AWAITING_REVIEW).iterator(chunk_size=CHUNK_SIZE), 6)
     earlier = _Follower(_earlier_counted_totals(filters).iterator(chunk_size=CHUNK_SIZE), 6)
@@ -407,6 +443,9 @@ def monthly_lines(filters: MonthlyFilter, context: MonthContext) -> Iterator[Mon
             narrative=narrative,
             awaiting=_reading(indicator, *found[0]) if found else NOTHING,
             earlier=_latest(indicator, earlier.take(indicator_key)),
+            units=tuple((unit, Reading(value, stage)) for unit, value, stage in by_unit.take(indicator_key))
+            if by_unit is not None
+            else (),
         )
 
 
