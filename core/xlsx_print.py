@@ -255,12 +255,14 @@ class _PrintSheetWriter:
                 self._line(item)
             item = following
         self._close_group()
-        notes = [(line, self._across_height(line, spec.note_size)) for line in spec.footer()]
-        # The notes under the table stay together, on the last page or on one of their own.
+        # The notes under the table, at the body's size, stay together: on the last page or on one
+        # of their own.
+        size = spec.body_size
+        notes = [(line, self._across_height(line, size)) for line in spec.footer()]
         if notes and not self._fits(sum(height for _line, height in notes)):
             self._new_page()
         for line, _height in notes:
-            self._across(line, self._note_style(), spec.note_size)
+            self._across(line, self._note_style(size), size)
         # Written when the sheet is closed, after its rows: the count of pages is known by then.
         sheet.oddFooter.center.text = PAGE_NUMBERS % {"pages": self.pages}
 
@@ -452,9 +454,10 @@ class _PrintSheetWriter:
             alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
         )
 
-    def _note_style(self):
+    def _note_style(self, size: float | None = None):
+        size = size or self.spec.note_size
         return self._style(
-            ("note",),
-            font=Font(name=NOTE_FONT_NAME, size=self.spec.note_size),
+            ("note", size),
+            font=Font(name=NOTE_FONT_NAME, size=size),
             alignment=Alignment(horizontal="left", vertical="center", wrap_text=True),
         )

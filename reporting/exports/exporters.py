@@ -122,7 +122,7 @@ class MonthlyReportExporter(StreamingExporter):
     # The print sheet: what an upstream reader needs, 200 width units, A3 landscape at 100 %.
     PRINT_COLUMNS = (
         Column(gettext_lazy("序号"), 5),
-        Column(gettext_lazy("项目"), 22),
+        Column(gettext_lazy("项目"), 26),
         Column(gettext_lazy("指标"), 26),
         Column(gettext_lazy("目标"), 12),
         Column(gettext_lazy("累计完成"), 10),
@@ -131,7 +131,7 @@ class MonthlyReportExporter(StreamingExporter):
         Column(gettext_lazy("序时进度"), 9, PERCENT),
         Column(gettext_lazy("状态"), 12),
         Column(gettext_lazy("牵头单位"), 16),
-        Column(gettext_lazy("进展与问题"), 69),
+        Column(gettext_lazy("进展与问题"), 65),
     )
     # 项目 and 牵头单位 are merged down a task row's lines; text columns read from the left.
     PRINT_MERGED = (1, 9)
