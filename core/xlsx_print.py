@@ -28,6 +28,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from copy import copy
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.rich_text import CellRichText
@@ -93,8 +94,12 @@ def _tokens(paragraph: str) -> Iterator[str]:
         yield word
 
 
+@lru_cache(maxsize=4096)
 def lines_needed(text: str, width: float, size: float) -> int:
-    """How many lines `text` takes wrapped in a column `width` units wide, at `size` points."""
+    """How many lines `text` takes wrapped in a column `width` units wide, at `size` points.
+
+    Cached: the same labels, units and project titles come back row after row.
+    """
     room = max(width - CELL_PADDING_UNITS, 1.0)
     lines = 0
     for paragraph in str(text).split("\n"):
@@ -412,52 +417,66 @@ class _PrintSheetWriter:
         is_text = isinstance(value, str)
         return self._cell(value, self._body_style(None if is_text else number_format, left and is_text))
 
-    def _style(self, key: tuple, **attributes):
+    def _style(self, key: tuple, build):
+        """The style of a kind of cell, worked out once (`build` gives its attributes): building
+        fonts and alignments costs more than writing the cell."""
         style = self._styles.get(key)
         if style is None:
-            style = self._styles[key] = prepared_style(self.sheet, **attributes)
+            style = self._styles[key] = prepared_style(self.sheet, **build())
         return style
 
     def _body_style(self, number_format: str | None, left: bool):
-        horizontal = "left" if left else "center"
-        attributes = {
-            "font": Font(name=BODY_FONT_NAME, size=self.spec.body_size),
-            "alignment": Alignment(horizontal=horizontal, vertical="center", wrap_text=True),
-            "border": BORDER,
-        }
-        if number_format:
-            attributes["number_format"] = number_format
-        return self._style(("body", number_format, left), **attributes)
+        def build():
+            attributes = {
+                "font": Font(name=BODY_FONT_NAME, size=self.spec.body_size),
+                "alignment": Alignment(
+                    horizontal="left" if left else "center", vertical="center", wrap_text=True
+                ),
+                "border": BORDER,
+            }
+            if number_format:
+                attributes["number_format"] = number_format
+            return attributes
+
+        return self._style(("body", number_format, left), build)
 
     def _header_style(self):
         return self._style(
             ("header",),
-            font=Font(name=HEADING_FONT_NAME, size=self.spec.body_size, bold=True),
-            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
-            border=BORDER,
-            fill=HEADER_FILL,
+            lambda: {
+                "font": Font(name=HEADING_FONT_NAME, size=self.spec.body_size, bold=True),
+                "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True),
+                "border": BORDER,
+                "fill": HEADER_FILL,
+            },
         )
 
     def _band_style(self):
         return self._style(
             ("band",),
-            font=Font(name=HEADING_FONT_NAME, size=self.spec.body_size, bold=True),
-            alignment=Alignment(horizontal="left", vertical="center", wrap_text=True),
-            border=BORDER,
-            fill=BAND_FILL,
+            lambda: {
+                "font": Font(name=HEADING_FONT_NAME, size=self.spec.body_size, bold=True),
+                "alignment": Alignment(horizontal="left", vertical="center", wrap_text=True),
+                "border": BORDER,
+                "fill": BAND_FILL,
+            },
         )
 
     def _title_style(self):
         return self._style(
             ("title",),
-            font=Font(name=HEADING_FONT_NAME, size=self.spec.title_size, bold=True),
-            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+            lambda: {
+                "font": Font(name=HEADING_FONT_NAME, size=self.spec.title_size, bold=True),
+                "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True),
+            },
         )
 
     def _note_style(self, size: float | None = None):
         size = size or self.spec.note_size
         return self._style(
             ("note", size),
-            font=Font(name=NOTE_FONT_NAME, size=size),
-            alignment=Alignment(horizontal="left", vertical="center", wrap_text=True),
+            lambda: {
+                "font": Font(name=NOTE_FONT_NAME, size=size),
+                "alignment": Alignment(horizontal="left", vertical="center", wrap_text=True),
+            },
         )
