@@ -32,7 +32,7 @@ from projects.models import PlanYear
 
 # 序号, tier, project, sub-item, units, 责任人, 牵头领导 — widths in Excel character units,
 # together a little narrower than the printable width of A4 landscape at 100 %.
-COLUMN_WIDTHS = (6, 8, 22, 28, 32, 30, 10)
+COLUMN_WIDTHS = (6, 8, 22, 27, 31, 30, 10)
 LAST_COLUMN = len(COLUMN_WIDTHS)
 TITLE_ROW, HEADER_ROW, FIRST_DATA_ROW = 1, 2, 3
 BODY_FONT_SIZE = 10.5
