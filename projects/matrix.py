@@ -22,7 +22,6 @@ from core.xlsx import BORDER, CENTRED, FONT_NAME, LEFT, BaseExporter, write_cell
 from core.xlsx_layout import (
     A4_LANDSCAPE,
     TextMetrics,
-    column_points,
     lines_needed,
     paginate,
     set_row_breaks,
@@ -299,8 +298,3 @@ class _Layout:
             preferred=self.preferred,
         )
         return [rows[index] for index in ends]
-
-
-def printed_width() -> float:
-    """The table's printed width in points (checked against the page's printable width)."""
-    return sum(column_points(width) for width in COLUMN_WIDTHS)

@@ -72,8 +72,7 @@ class MatrixContent:
 
 def _plain(number: Decimal) -> str:
     """84.0000 → 84, 3.1000 → 3.1: a target as the plan writes it."""
-    text = format(number.normalize(), "f")
-    return text
+    return format(number.normalize(), "f")
 
 
 def _target_words(indicator: Indicator) -> str:
