@@ -8,8 +8,18 @@ class ReportingConfig(AppConfig):
     verbose_name = _("月度调度")
 
     def ready(self):
+        from audit import registry
         from core import data_version
-        from reporting.models import PendingImport
+        from reporting.models import PendingImport, ReviewEvent
 
         # Excel uploads waiting for confirmation appear on no cached page.
         data_version.ignore_writes_to(PendingImport)
+        registry.audit_history_of("reporting")
+        registry.label_events(
+            {
+                **{f"submission.{value}": label for value, label in ReviewEvent.Action.choices},
+                "reporting.entry_locked": _("修改已锁定的月度数据"),
+                "reporting.import": _("Excel导入月度数据"),
+                "reporting_month.forward": _("整月上报"),
+            }
+        )
