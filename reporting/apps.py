@@ -10,7 +10,11 @@ class ReportingConfig(AppConfig):
     def ready(self):
         from audit import registry
         from core import data_version
-        from reporting.models import PendingImport, ReviewEvent
+        from projects import target_lock
+        from reporting.models import PendingImport, ReviewEvent, rows_with_locked_figures
+
+        # Once a row's figures are locked, its targets change only through 指标调整.
+        target_lock.lock_targets_when(rows_with_locked_figures)
 
         # Excel uploads waiting for confirmation appear on no cached page.
         data_version.ignore_writes_to(PendingImport)

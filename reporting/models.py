@@ -394,3 +394,12 @@ class PendingImport(models.Model):
 
     def __str__(self):
         return f"{self.file_name}（{self.unit}）"
+
+
+def rows_with_locked_figures(prefix: str = "") -> models.Q:
+    """Task rows (under `prefix`) with locked figures: a locked submission of the row, or a month
+    of its year forwarded as a whole. Their targets then change only through 指标调整
+    (projects.target_lock, told of this condition in ReportingConfig.ready)."""
+    return models.Q(**{f"{prefix}submissions__status__in": Submission.LOCKED_STATUSES}) | models.Q(
+        **{f"{prefix}project__tier__plan_year__reporting_months__forwarded_at__isnull": False}
+    )
