@@ -9,7 +9,9 @@ class EvaluationConfig(AppConfig):
 
     def ready(self):
         from audit import registry
+        from projects import target_lock
 
+        target_lock.adjust_targets_at("evaluation:adjustment_new")
         registry.audit_history_of("evaluation")
         registry.label_events(
             {

@@ -36,6 +36,17 @@ class TargetLocked(Refused):
 
 
 _lock_conditions: list[Callable[[str], Q]] = []
+# The page where a locked target is changed, as a route name (the app that files adjustments says).
+_adjustment_route: list[str] = []
+
+
+def adjust_targets_at(route_name: str) -> None:
+    """Name the route of the form that files a target adjustment (指标调整), for the lock's notices."""
+    _adjustment_route[:] = [route_name]
+
+
+def adjustment_route() -> str | None:
+    return _adjustment_route[0] if _adjustment_route else None
 
 
 def lock_targets_when(condition: Callable[[str], Q]) -> None:
