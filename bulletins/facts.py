@@ -21,6 +21,7 @@ from core.errors import BadRequest
 from projects.models import PlanYear, Unit
 from reporting.calendar.timeliness import Timeliness
 from reporting.calendar.workcalendar import workdays_after
+from reporting.dashboards.basis import month_label
 from reporting.dashboards.board import Board, board
 from reporting.dashboards.lines import IndicatorLine, Tally
 from reporting.dashboards.timeliness import timeliness_matrix
@@ -51,7 +52,7 @@ class LateUnit:
     rows: int  # rows the unit leads
     late: int  # rows submitted after the deadline
     missing: int  # rows never submitted for the month
-    day: date | None  # the last submission (late) or the deadline (missing)
+    day: date | None  # the unit's last submission (late) or the month's deadline (missing)
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,11 @@ class MonthFacts:
         return self.reporting_month.month
 
     @property
+    def label(self) -> str:
+        """ "2023年5月" """
+        return month_label(self.year, self.month)
+
+    @property
     def forwarded_on(self) -> date:
         return timezone.localdate(self.reporting_month.forwarded_at)
 
@@ -158,7 +164,7 @@ def forwarded_month(*, year: int, month: int) -> ReportingMonth:
 def _timeliness(plan_year: PlanYear, month: int) -> tuple[list[LateUnit], list[LateUnit]]:
     problems = timeliness_matrix(plan_year=plan_year).month_problems(month)
     late = [
-        LateUnit(record.unit, cell.rows, cell.late, cell.missing, cell.day)
+        LateUnit(record.unit, cell.rows, cell.late, cell.missing, cell.last_submitted)
         for record, cell in problems[Timeliness.LATE]
     ]
     missing = [

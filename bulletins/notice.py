@@ -70,7 +70,7 @@ class NoticeExporter(word.WordExporter):
                 "草稿：由平台依据%(month)s已上报的已核验数据自动起草；“下一步工作”由专班办公室填写，"
                 "定稿时删除页眉“草稿”标记。%(basis)s。"
             )
-            % {"month": self._month_label(), "basis": basis_sentence(_("本通报"))},
+            % {"month": self.facts.label, "basis": basis_sentence(_("本通报"))},
         )
         word.paragraph(document, self.title, word.TITLE)
         word.paragraph(document, "", word.ADDRESSEE)
@@ -90,9 +90,6 @@ class NoticeExporter(word.WordExporter):
         word.paragraph(document, word.chinese_date(timezone.localdate()), word.SIGNATURE)
         return document
 
-    def _month_label(self) -> str:
-        return _("%(year)s年%(month)s月") % {"year": self.facts.year, "month": self.facts.month}
-
     # --- the parts ------------------------------------------------------------------------------
 
     def _opening(self, document) -> None:
@@ -106,7 +103,7 @@ class NoticeExporter(word.WordExporter):
             )
             % {
                 "year": facts.year,
-                "month": self._month_label(),
+                "month": self.facts.label,
                 "forwarded": word.chinese_date(facts.forwarded_on),
                 "basis": basis_sentence(_("本通报")),
                 "cutoff": facts.month,

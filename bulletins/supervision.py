@@ -37,7 +37,7 @@ class SupervisionExporter(word.WordExporter):
         self.numbers = {item.unit.pk: number for number, item in enumerate(units, start=1)}
 
     def get_filename(self) -> str:
-        month = _("%(year)s年%(month)s月") % {"year": self.facts.year, "month": self.facts.month}
+        month = self.facts.label
         if self.unit_id is not None and self.units:
             return f"{month}{self.verbose_name}-{self.units[0].unit.name}（{_(word.DRAFT)}）.{self.extension}"
         return f"{month}{self.verbose_name}（{_(word.DRAFT)}）.{self.extension}"
@@ -55,7 +55,7 @@ class SupervisionExporter(word.WordExporter):
         document = word.new_document()
         word.mark_draft(
             document,
-            title=f"{facts.year}年{facts.month}月{supervision_title()}",
+            title=f"{facts.label}{supervision_title()}",
             comments=_(
                 "草稿：由平台依据驾驶舱的督办规则（连续两个已上报月份落后序时进度）自动起草，"
                 "每个牵头单位一页；定稿时删除页眉“草稿”标记。%(basis)s。"
@@ -81,11 +81,11 @@ class SupervisionExporter(word.WordExporter):
         word.paragraph(
             document,
             _(
-                "根据%(month)s已上报数据（%(basis)s），你单位牵头的以下%(count)s项指标已连续两个月"
-                "落后序时进度（%(month_number)s月序时进度%(elapsed)s），现予督办："
+                "根据%(month)s已上报的数据，你单位牵头的以下%(count)s项指标已连续两个月"
+                "落后序时进度（%(month_number)s月序时进度%(elapsed)s），现予督办。%(basis)s。"
             )
             % {
-                "month": f"{facts.year}年{facts.month}月",
+                "month": facts.label,
                 "basis": basis_sentence(_("本督办单")),
                 "count": len(item.lines),
                 "month_number": facts.month,
