@@ -33,6 +33,7 @@ from tests.roles import (
     make_member,
     provincial_row,
     reporting_month,
+    submission_in,
     submit_row,
 )
 
@@ -113,6 +114,24 @@ def forwarded_may_fixture(
         minzheng=minzheng_liaison,
         zhujian=zhujian_liaison,
     )
+
+
+@pytest.fixture(name="forwarded_april")
+def forwarded_april_fixture(
+    plan_2023, office_user, statistics_user, renshe_liaison, employment_row
+) -> ReportingMonth:
+    """April forwarded with one row, item 3, verified: the least a forwarded month holds."""
+    april = reporting_month(plan_2023, 4)
+    submission_in(
+        Submission.Status.FORWARDED,
+        row=employment_row,
+        month=april,
+        liaison=renshe_liaison,
+        office=office_user,
+        statistics=statistics_user,
+    )
+    april.refresh_from_db()
+    return april
 
 
 @dataclass(frozen=True)
