@@ -37,6 +37,20 @@ def notice_title(year: int, month: int) -> str:
     return _("关于%(year)s年%(month)s月重点民生实事推进情况的通报") % {"year": year, "month": month}
 
 
+def indicator_text(line: IndicatorLine) -> str:
+    """ "城镇新增就业（省定民生实事第3项）": the indicator, and where the plan has it."""
+    project = line.task_row.project
+    return _("%(indicator)s（%(tier)s第%(number)s项）") % {
+        "indicator": line.indicator.name,
+        "tier": project.tier.short_name,
+        "number": project.number,
+    }
+
+
+# The title's two lines, broken where an office breaks it: before 推进情况的通报.
+TITLE_BREAK = "重点民生实事"
+
+
 def tally_sentence(tally: Tally) -> str:
     """ "已完成3项、正常推进10项、滞后2项……": every status the board counts, zero ones left out."""
     parts = [
@@ -72,7 +86,11 @@ class NoticeExporter(word.WordExporter):
             )
             % {"month": self.facts.label, "basis": basis_sentence(_("本通报"))},
         )
-        word.paragraph(document, self.title, word.TITLE)
+        first, broken, rest = self.title.partition(TITLE_BREAK)
+        title = word.paragraph(document, first + broken, word.TITLE)
+        if broken and rest:
+            title.add_run().add_break()
+            title.add_run(rest)
         word.paragraph(document, "", word.ADDRESSEE)
         word.paragraph(document, str(ADDRESSEES), word.ADDRESSEE)
         self._opening(document)
@@ -142,7 +160,9 @@ class NoticeExporter(word.WordExporter):
             [tally.label, str(tally.total), *[str(tally.count(status)) for status in TALLY_ORDER]]
             for tally in [*facts.tiers, overall]
         ]
-        word.table(document, headers, rows, widths=[30, 16, *[15] * len(TALLY_ORDER)])
+        word.table(
+            document, headers, rows, widths=[30, 16, *[15] * len(TALLY_ORDER)], centred=range(1, len(headers))
+        )
 
     def _timeliness(self, document) -> None:
         facts = self.facts
@@ -203,7 +223,7 @@ class NoticeExporter(word.WordExporter):
         text = _("共有%(count)s项指标落后于序时进度（详见下表，按落后程度排序）。") % {"count": len(behind)}
         if flagged:
             text += _(
-                "其中%(flagged)s项已连续两个月落后序时进度，专班办公室将向%(units)s个牵头单位发出督办单，"
+                "其中%(flagged)s项已连续两个月及以上落后序时进度，专班办公室将向%(units)s个牵头单位发出督办单，"
                 "抄送牵头领导。"
             ) % {"flagged": flagged, "units": len(supervised)}
         word.paragraph(document, text)
@@ -217,7 +237,7 @@ class NoticeExporter(word.WordExporter):
             rows.append(
                 [
                     str(number),
-                    f"{line.indicator.name}（{line.task_row.label(tier='plain')}）",
+                    indicator_text(line),
                     line.value_display or "—",
                     percent(line.judgement.completion),
                     percent(line.judgement.time_progress),
@@ -226,7 +246,7 @@ class NoticeExporter(word.WordExporter):
                     leader_name(line),
                 ]
             )
-        word.table(document, headers, rows, widths=[10, 46, 20, 15, 15, 18, 18, 14])
+        word.table(document, headers, rows, widths=[8, 44, 18, 14, 14, 22, 20, 16], centred={0, 3, 4})
 
     def _next_steps(self, document) -> None:
         word.placeholder(

@@ -9,11 +9,11 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from docx.enum.text import WD_BREAK
+from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
 
 from bulletins import word
 from bulletins.facts import REPLY_WORKING_DAYS, MonthFacts, SupervisedUnit
-from bulletins.notice import OFFICE, leader_name, percent
+from bulletins.notice import OFFICE, indicator_text, leader_name, percent
 from reporting.calendar.workcalendar import weekday_name
 from reporting.counting import basis_sentence
 
@@ -76,17 +76,16 @@ class SupervisionExporter(word.WordExporter):
         facts = self.facts
         deadline = facts.reply_deadline
         word.paragraph(document, supervision_title(), word.TITLE)
-        word.paragraph(document, self.number(item), word.SIGNATURE)
-        word.paragraph(document, f"{item.unit.name}：", word.ADDRESSEE)
+        # The unit addressed on the left, the notice's number on the right of the same line.
+        addressee = word.paragraph(document, f"{item.unit.name}：\t{self.number(item)}", word.ADDRESSEE)
+        addressee.paragraph_format.tab_stops.add_tab_stop(word.TYPE_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
         word.paragraph(
             document,
             _(
-                "根据%(month)s已上报的数据，你单位牵头的以下%(count)s项指标已连续两个月"
-                "落后序时进度（%(month_number)s月序时进度%(elapsed)s），现予督办。%(basis)s。"
+                "你单位牵头的以下%(count)s项指标已连续两个月及以上落后序时进度"
+                "（%(month_number)s月序时进度%(elapsed)s），现予督办。"
             )
             % {
-                "month": facts.label,
-                "basis": basis_sentence(_("本督办单")),
                 "count": len(item.lines),
                 "month_number": facts.month,
                 "elapsed": percent(facts.board.basis.elapsed),
@@ -97,7 +96,7 @@ class SupervisionExporter(word.WordExporter):
         rows = [
             [
                 str(number),
-                f"{line.indicator.name}（{line.task_row.label(tier='plain')}）",
+                indicator_text(line),
                 line.target_display or "—",
                 line.value_display or "—",
                 percent(line.judgement.completion),
@@ -108,13 +107,17 @@ class SupervisionExporter(word.WordExporter):
             ]
             for number, line in enumerate(item.lines, start=1)
         ]
-        word.table(document, headers, rows, widths=[10, 44, 18, 20, 14, 14, 22, 14])
-        word.paragraph(document, _("督办要求："), word.HEADING_2)
+        word.table(document, headers, rows, widths=[8, 44, 24, 18, 12, 12, 24, 14], centred={0, 4})
+        basis = _("注：依据%(month)s已上报的数据；%(basis)s。") % {
+            "month": facts.label,
+            "basis": basis_sentence(_("本督办单")),
+        }
+        word.paragraph(document, basis, word.TABLE_TEXT)
         word.paragraph(
             document,
             _(
-                "请你单位对照年度目标分析滞后原因，明确整改措施、责任人和完成时限，于%(deadline)s（%(weekday)s）前"
-                "将书面情况报%(office)s（自%(forwarded)s上报起%(days)s个工作日）。"
+                "督办要求：请你单位对照年度目标分析滞后原因，明确整改措施、责任人和完成时限，"
+                "于%(deadline)s（%(weekday)s）前将书面情况报%(office)s（自%(forwarded)s上报起%(days)s个工作日）。"
             )
             % {
                 "deadline": word.chinese_date(deadline),
@@ -124,10 +127,11 @@ class SupervisionExporter(word.WordExporter):
                 "days": REPLY_WORKING_DAYS,
             },
         )
+        word.paragraph(document, str(OFFICE), word.SIGNATURE)
+        word.paragraph(document, word.chinese_date(timezone.localdate()), word.SIGNATURE)
+        # Copied to, under the signature, as a paper's 抄送 line stands.
         word.paragraph(
             document,
             _("抄送：%(leaders)s（牵头领导）") % {"leaders": "、".join(item.leaders)},
             word.ADDRESSEE,
         )
-        word.paragraph(document, str(OFFICE), word.SIGNATURE)
-        word.paragraph(document, word.chinese_date(timezone.localdate()), word.SIGNATURE)

@@ -47,6 +47,7 @@ SIZE_3 = Pt(16)  # 三号: the text and headings
 SIZE_SMALL_4 = Pt(12)  # 小四: tables
 LINE = Pt(28.9)  # fixed line pitch: 22 lines of 三号 on the type area
 INDENT = Pt(32)  # two characters of 三号
+TYPE_WIDTH = Mm(210 - 28 - 26)  # between the margins
 
 TITLE = "公文标题"
 BODY = "公文正文"
@@ -148,7 +149,7 @@ def mark_draft(document: DocumentObject, *, title: str, comments: str) -> None:
     header = document.sections[0].header
     paragraph = header.paragraphs[0]
     paragraph.style = document.styles[DRAFT_MARK]
-    paragraph.add_run(f"{_(DRAFT)}　{_('（由平台依据已核验数据起草，待专班办公室修改定稿）')}")
+    paragraph.add_run(_(DRAFT))
     properties = document.core_properties
     properties.title = f"{title}（{_(DRAFT)}）"
     properties.subject = title
@@ -170,26 +171,25 @@ def placeholder(document, text: str):
     return item
 
 
-def table(document, headers: list[str], rows: list[list[str]], widths: list[float]):
-    """A ruled table in 小四 仿宋, header repeated on each page; `widths` in mm."""
+def table(document, headers: list[str], rows: list[list[str]], widths: list[float], *, centred=()):
+    """A ruled table in 小四 仿宋, its header repeated on each page; `widths` in mm, `centred` columns."""
     grid = document.add_table(rows=1, cols=len(headers))
     grid.style = document.styles["Table Grid"]
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     grid.autofit = False
-    header_row = grid.rows[0]
-    _repeat_header(header_row)
-    for cell, text in zip(header_row.cells, headers, strict=True):
-        cell.text = ""
-        run = cell.paragraphs[0].add_run(text)
-        run.font.bold = True
-        cell.paragraphs[0].style = document.styles[TABLE_TEXT]
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for values in rows:
-        cells = grid.add_row().cells
-        for cell, text in zip(cells, values, strict=True):
-            cell.paragraphs[0].style = document.styles[TABLE_TEXT]
-            cell.paragraphs[0].add_run(text)
+    _repeat_header(grid.rows[0])
+    for values, row in [(headers, grid.rows[0]), *((values, grid.add_row()) for values in rows)]:
+        for column, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
+            item = cell.paragraphs[0]
+            item.style = document.styles[TABLE_TEXT]
+            run = item.add_run(text)
+            if row is grid.rows[0]:
+                run.font.bold = True
+            if row is grid.rows[0] or column in centred:
+                item.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    # Word reads the cells' widths, LibreOffice the grid's: both are set.
     for column, width in zip(grid.columns, widths, strict=True):
+        column.width = Mm(width)
         for cell in column.cells:
             cell.width = Mm(width)
     return grid

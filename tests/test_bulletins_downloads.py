@@ -126,7 +126,8 @@ def test_its_command_writes_the_notice_and_the_supervision_notices_with_audit_ro
     call_command("draft_notice", year=2023, month=5, out=str(target), supervision=True, stdout=output)
 
     supervision = tmp_path / "2023年5月督办单（草稿）.docx"
-    assert opened(target.read_bytes()).paragraphs[0].text == "关于2023年5月重点民生实事推进情况的通报"
+    title = opened(target.read_bytes()).paragraphs[0].text
+    assert title == "关于2023年5月重点民生实事\n推进情况的通报"
     assert "县人社局：" in document_text(opened(supervision.read_bytes()))
     events = AuditEvent.objects.filter(event="export").order_by("pk")
     assert [(event.username, event.detail["export"], event.detail["path"]) for event in events] == [

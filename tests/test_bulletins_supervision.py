@@ -54,9 +54,8 @@ def test_it_lists_the_units_flagged_indicators_with_their_counted_figures(drafte
 def test_it_is_addressed_to_the_unit_and_copies_its_leader(drafted_may):
     text = document_text(opened(drafted_may.supervision_units[SUPERVISED]))
 
-    assert f"\n{SUPERVISED}：\n" in text
+    assert f"\n{SUPERVISED}：\t督办〔2023〕5-1号\n" in text
     assert "抄送：王兰鹏（牵头领导）" in text
-    assert "督办〔2023〕5-1号" in text
 
 
 def test_it_sets_the_reply_deadline_in_working_days_after_the_forwarding(drafted_may):
