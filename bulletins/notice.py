@@ -246,7 +246,7 @@ class NoticeExporter(word.WordExporter):
                     leader_name(line),
                 ]
             )
-        word.table(document, headers, rows, widths=[8, 44, 18, 14, 14, 22, 20, 16], centred={0, 3, 4})
+        word.table(document, headers, rows, widths=[8, 44, 18, 15, 15, 20, 20, 16], centred={0, 3, 4})
 
     def _next_steps(self, document) -> None:
         word.placeholder(
