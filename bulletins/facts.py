@@ -178,16 +178,15 @@ def _timeliness(plan_year: PlanYear, month: int) -> tuple[list[LateUnit], list[L
 
 def returned_units(*, reporting_month: ReportingMonth) -> list[ReturnedUnit]:
     """Lead units by the number of 退回 events on their rows in the month, most first; one query."""
-    rows = (
-        ReviewEvent.objects.filter(ReviewEvent.returns(), submission__reporting_month=reporting_month)
-        .values("submission__task_row__lead_unit")
-        .annotate(returns=Count("pk"), rows=Count("submission", distinct=True))
-        .order_by("-returns", "submission__task_row__lead_unit__name")
+    events = "led_task_rows__submissions__events"
+    units = (
+        Unit.objects.filter(
+            ReviewEvent.returns(events), led_task_rows__submissions__reporting_month=reporting_month
+        )
+        .annotate(returns=Count(events), rows=Count("led_task_rows__submissions", distinct=True))
+        .order_by("-returns", "name")
     )[:RETURNED_SHOWN]
-    rows = list(rows)
-    key = "submission__task_row__lead_unit"
-    units = Unit.objects.in_bulk([row[key] for row in rows])
-    return [ReturnedUnit(units[row[key]], row["returns"], row["rows"]) for row in rows]
+    return [ReturnedUnit(unit, unit.returns, unit.rows) for unit in units]
 
 
 def reply_deadline(forwarded_on: date) -> date:

@@ -1,8 +1,9 @@
 """A forwarded month with known figures for the 通报 and 督办单 tests, made through the real services.
 
-April and May 2023: item 3 促进高质量充分就业 (县人社局, 王兰鹏) behind time progress in both, so
-flagged in May; item 6 (县民政局) submitted three days late in May and returned twice before it was
-verified; one row of 县住建局 on time; every other row closed unreported when the month was forwarded.
+April and May 2023: item 3 促进高质量充分就业 (县人社局, 王兰鹏) and item 6 (县民政局, 张胤) behind time
+progress in both, so flagged in May; item 6 submitted three days late in May and returned twice before
+it was verified; one row of 县住建局 on time; every other row closed unreported when each month was
+forwarded.
 """
 
 from dataclasses import dataclass
@@ -76,6 +77,10 @@ def build_forwarded_may(plan_2023, *, office, statistics, renshe, minzheng, zhuj
     employment = Submission.objects.get(task_row=employment_row, reporting_month=april)
     submit_row(user=renshe, submission_id=employment.pk, now=deadline_moment(april, 10))
     verify(employment, **people)
+    welfare_row = provincial_row(plan_2023, 6)
+    welfare = fill_row(minzheng, welfare_row, april, "5")
+    submit_row(user=minzheng, submission_id=welfare.pk, now=deadline_moment(april, 11))
+    verify(welfare, **people)
     forward_whole_month(office, april)
 
     fill_employment(renshe, employment_row, may, employment="1000", training="1200", startup="120")
@@ -83,7 +88,7 @@ def build_forwarded_may(plan_2023, *, office, statistics, renshe, minzheng, zhuj
     submit_row(user=renshe, submission_id=employment.pk, now=deadline_moment(may, 10))
     verify(employment, **people)
 
-    welfare = fill_row(minzheng, provincial_row(plan_2023, 6), may, "10")
+    welfare = fill_row(minzheng, welfare_row, may, "10")
     late = deadline_moment(may, 10, days_after=LATE_DAYS)
     submit_row(user=minzheng, submission_id=welfare.pk, now=late)
     for _time in range(RETURNS):
@@ -143,7 +148,7 @@ class Drafted:
     supervision_units: dict[str, bytes]  # unit name → its own 督办单
     tallies: dict[str, dict[str, int]]  # tier label (and 合计) → status label → count
     behind: list[tuple[str, str, str, str]]  # indicator, figure, lead unit, leader; worst first
-    flagged: list[str]  # indicators on the escalation list
+    flagged: list[tuple[str, str]]  # indicator and lead unit of each line on the escalation list
     forwarded_on: date
     reply_deadline: date
     today: date
@@ -186,7 +191,7 @@ def drafted_may_fixture(django_db_setup, django_db_blocker) -> Drafted:
                 )
                 for line in the_board.behind()
             ],
-            flagged=[line.indicator.name for line in the_board.flagged()],
+            flagged=[(line.indicator.name, line.task_row.lead_unit.name) for line in the_board.flagged()],
             forwarded_on=timezone.localdate(facts.reporting_month.forwarded_at),
             reply_deadline=facts.reply_deadline,
             today=timezone.localdate(),

@@ -4,10 +4,15 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEvent
 from audit.services import NO_REQUEST_USERNAME
+from bulletins.facts import month_facts
+from bulletins.notice import NoticeExporter
+from bulletins.supervision import SupervisionExporter
 from bulletins.word import DOCX_CONTENT_TYPE
 from projects.models import Unit
 from tests.bulletins import document_text, opened
@@ -162,3 +167,19 @@ def test_the_escalation_board_links_the_notice_and_each_units_supervision(forwar
     assert notice_url(5).replace("&", "&amp;") in html
     assert supervision_url(5).replace("&", "&amp;") in html
     assert supervision_url(5, unit=unit.pk).replace("&", "&amp;") in html
+
+
+# --- cost ---------------------------------------------------------------------------------------------
+
+
+def _drafting_queries(month: int) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        facts = month_facts(year=2023, month=month)
+        NoticeExporter(facts=facts).render()
+        SupervisionExporter(facts=facts).render()
+    return len(queries)
+
+
+def test_its_queries_do_not_grow_with_the_figures_or_the_units_supervised(forwarded_may):
+    # April: two rows forwarded, nobody supervised; May: four rows, two units supervised, returns, late.
+    assert _drafting_queries(5) == _drafting_queries(4)

@@ -18,6 +18,7 @@ from tests.bulletins import document_text, opened
 pytestmark = pytest.mark.django_db
 
 SUPERVISED = "县人社局"  # item 3 behind time progress in April and May
+ALSO_SUPERVISED = "县民政局"  # item 6 likewise
 
 
 def page_breaks(document) -> int:
@@ -35,16 +36,20 @@ def test_it_drafts_one_page_for_each_lead_unit_the_board_escalates(drafted_may):
 
     titles = [paragraph.text for paragraph in document.paragraphs if paragraph.style.name == TITLE]
 
-    assert list(drafted_may.supervision_units) == [SUPERVISED]
-    assert titles == ["重点民生实事督办单"] * len(drafted_may.supervision_units)
-    assert page_breaks(document) == len(drafted_may.supervision_units) - 1
+    assert list(drafted_may.supervision_units) == [SUPERVISED, ALSO_SUPERVISED]
+    assert titles == ["重点民生实事督办单"] * 2
+    assert page_breaks(document) == 1
+    lines = [paragraph.text for paragraph in document.paragraphs]
+    addressees = [line.split("\t")[0] for line in lines if "\t督办" in line]
+    assert addressees == [f"{SUPERVISED}：", f"{ALSO_SUPERVISED}："]
 
 
 def test_it_lists_the_units_flagged_indicators_with_their_counted_figures(drafted_may):
     document = opened(drafted_may.supervision_units[SUPERVISED])
     rows = [[cell.text for cell in row.cells] for row in document.tables[0].rows[1:]]
 
-    assert [row[1].split("（")[0] for row in rows] == drafted_may.flagged
+    flagged = [name for name, unit in drafted_may.flagged if unit == SUPERVISED]
+    assert [row[1].split("（")[0] for row in rows] == flagged
     employment = next(row for row in rows if row[1].startswith("城镇新增就业"))
     assert employment[2:] == ["4650人", "1000人", "21.5%", "滞后", "2个月（自4月起）", "王兰鹏"]
     training = next(row for row in rows if row[1].startswith("其中创业培训"))
@@ -53,9 +58,13 @@ def test_it_lists_the_units_flagged_indicators_with_their_counted_figures(drafte
 
 def test_it_is_addressed_to_the_unit_and_copies_its_leader(drafted_may):
     text = document_text(opened(drafted_may.supervision_units[SUPERVISED]))
+    other = document_text(opened(drafted_may.supervision_units[ALSO_SUPERVISED]))
 
     assert f"\n{SUPERVISED}：\t督办〔2023〕5-1号\n" in text
     assert "抄送：王兰鹏（牵头领导）" in text
+    assert f"\n{ALSO_SUPERVISED}：\t督办〔2023〕5-2号\n" in other
+    assert "抄送：张胤（牵头领导）" in other
+    assert SUPERVISED not in other
 
 
 def test_it_sets_the_reply_deadline_in_working_days_after_the_forwarding(drafted_may):
