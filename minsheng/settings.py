@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "ops",
     "beneficiaries",
     "evaluation",
+    "bulletins",
     "demo",
 ]
 

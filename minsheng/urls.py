@@ -19,6 +19,7 @@ urlpatterns = [
     path("audit/", include("accounts.audit_urls")),
     path("beneficiaries/", include("beneficiaries.urls")),
     path("evaluation/", include("evaluation.urls")),
+    path("bulletins/", include("bulletins.urls")),
     path("", include("reporting.urls")),
 ]
 

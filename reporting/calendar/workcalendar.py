@@ -219,6 +219,15 @@ class WorkCalendar:
             current += timedelta(days=1)
         return NextWorkday(requested=day, day=current, skipped=tuple(skipped), landing=landing)
 
+    def workdays_after(self, day: date, count: int) -> date:
+        """The `count`-th working day after `day` (`day` itself not counted), e.g. a reply's deadline."""
+        current = day
+        while count > 0:
+            current += timedelta(days=1)
+            if self.status(current):
+                count -= 1
+        return current
+
 
 def is_workday(day: date) -> DayStatus:
     """Whether `day` is a working day (truthy) and, if not, why (`.reason`)."""
@@ -229,6 +238,11 @@ def next_workday_on_or_after(day: date) -> NextWorkday:
     """The first working day on or after `day`; `.day` is the date, `.skipped` says why it moved."""
     # Load the following year as well: a late-December day may move into January.
     return WorkCalendar(years=[day.year, day.year + 1]).next_workday_on_or_after(day)
+
+
+def workdays_after(day: date, count: int) -> date:
+    """The `count`-th working day after `day`; holidays skipped and make-up working days counted."""
+    return WorkCalendar(years=[day.year, day.year + 1]).workdays_after(day, count)
 
 
 def year_coverage(year: int) -> YearCoverage:

@@ -29,6 +29,7 @@ class Cell:
     returned: int
     day: date | None  # submitted (on time, late), returned, or the deadline (missing, not due)
     deadline: date
+    last_submitted: date | None = None  # the latest first submission of the unit's rows that month
 
     @property
     def missing(self) -> int:
@@ -144,7 +145,7 @@ def _cell(month: int, rows: int, counts: dict, *, deadline: date, due: bool) -> 
         state, day = Timeliness.ON_TIME, submitted_on
     else:
         state, day = Timeliness.NOT_DUE, deadline
-    return Cell(month, state, rows, submitted, late, returned, day, deadline)
+    return Cell(month, state, rows, submitted, late, returned, day, deadline, submitted_on)
 
 
 # --- one unit ----------------------------------------------------------------------------------

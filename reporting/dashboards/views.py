@@ -355,8 +355,11 @@ def escalations(request):
             if flagged:
                 groups.append((group, sorted(flagged, key=IndicatorLine.sort_key)))
         basis = the_board.basis
+        # The lead units a 督办单 goes to (bulletins), one download each.
+        units = {line.task_row.lead_unit.pk: line.task_row.lead_unit for line in the_board.flagged()}
         return the_board, {
             "groups": groups,
+            "flagged_units": sorted(units.values(), key=lambda unit: unit.name),
             "notices": the_board.notices(),
             "escalation_label": month_label(basis.plan_year.year, basis.escalation_month)
             if basis.escalation_month
