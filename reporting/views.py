@@ -8,12 +8,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import roles
-from accounts.models import READ_ALL_ROLES, REVIEW_ROLES, Role
+from accounts.models import FIGURE_ROLES, READ_ALL_ROLES, Role
 from audit.services import record_denied
 from core.links import link
 from core.permissions import require
 from projects.models import Indicator
-from reporting import access
+from projects.periods import chosen_plan_year
+from reporting import access, todo
 from reporting.calendar.deadlines import (
     chosen_reporting_month,
     month_schedule,
@@ -35,22 +36,22 @@ from reporting.workflow.validation import FUNDS_KEY, PROBLEMS_KEY, PROGRESS_KEY
 
 @login_required
 def home(request):
+    """Each person lands on what they must do next (reporting.todo); administrators on their pages."""
     role = roles.role_of(request.user)
-    if role == Role.LIAISON:
-        return redirect("reporting:entry")
-    if role == Role.LEADER:
-        # A leader lands on the rows they lead, worst first; the overview is one click away.
-        person = roles.membership_of(request.user).person
-        if person is None:
-            return redirect("reporting:dashboard")
-        return redirect("reporting:dashboard_leader", key=person.pk)
-    if role in REVIEW_ROLES:
-        return redirect("reporting:review_list")
     if role == Role.AUDITOR:
         return redirect("audit:list")
-    if request.user.is_staff:
-        return redirect("admin:index")
-    raise PermissionDenied(_("您的账号尚未分配角色，请联系系统管理员。"))
+    if role not in FIGURE_ROLES:
+        if request.user.is_staff:
+            return redirect("admin:index")
+        raise PermissionDenied(_("您的账号尚未分配角色，请联系系统管理员。"))
+    if role == Role.LIAISON and roles.unit_of(request.user) is None:
+        raise PermissionDenied(_("您的账号尚未关联单位，请联系系统管理员。"))
+    context = {
+        "landing": todo.landing(
+            user=request.user, plan_year=chosen_plan_year(request), today=timezone.localdate()
+        )
+    }
+    return render(request, "reporting/home.html", context)
 
 
 def _field_texts() -> dict:

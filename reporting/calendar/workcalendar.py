@@ -219,6 +219,14 @@ class WorkCalendar:
             current += timedelta(days=1)
         return NextWorkday(requested=day, day=current, skipped=tuple(skipped), landing=landing)
 
+    def workdays_after(self, start: date, end: date) -> int:
+        """The working days d with start < d <= end: how many are left from `start` to a deadline `end`."""
+        count, current = 0, start + timedelta(days=1)
+        while current <= end:
+            count += bool(self.status(current))
+            current += timedelta(days=1)
+        return count
+
 
 def is_workday(day: date) -> DayStatus:
     """Whether `day` is a working day (truthy) and, if not, why (`.reason`)."""
