@@ -118,6 +118,14 @@ def review_link(reporting_month: ReportingMonth, status: str = "", anchor: str =
     return f"{reverse('reporting:review_list')}?{_query(reporting_month, **more)}{anchor}"
 
 
+NAMES_SHOWN = 8  # a longer list of units ends in "等": the page behind the link lists them all
+
+
+def names_text(names: list[str]) -> str:
+    shown = "、".join(names[:NAMES_SHOWN])
+    return shown + _("等") if len(names) > NAMES_SHOWN else shown
+
+
 def has_begun(reporting_month: ReportingMonth, today: date) -> bool:
     return (reporting_month.plan_year.year, reporting_month.month) <= (today.year, today.month)
 
@@ -452,7 +460,7 @@ def _overdue_units(*, today: date) -> Section:
                     month_words(month),
                     review_link(month, anchor="#missing"),
                     _("%(count)s个单位逾期未报：%(units)s")
-                    % {"count": len(units), "units": "、".join(units)},
+                    % {"count": len(units), "units": names_text(units)},
                     urgent=True,
                 )
             )
