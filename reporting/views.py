@@ -77,6 +77,11 @@ def _number(indicator, value) -> str:
     return indicator.format_number(value) if value is not None else ""
 
 
+def _still_missing(row, fields) -> list[str]:
+    """The row's indicators with nothing in their fields as shown (typed, or else stored)."""
+    return [field["name"] for field in fields if not (field["value"].strip() or field["stage"])]
+
+
 def _sheet_rows(sheet, data=None, results=None):
     """Values to show in the form: what was posted when re-rendering, else what is stored.
 
@@ -178,7 +183,8 @@ def _sheet_rows(sheet, data=None, results=None):
                 "return_reason": submission.return_reason
                 if submission and submission.status == Submission.Status.RETURNED
                 else None,
-                "missing": "、".join(indicator.name for indicator in row.missing) if is_open else "",
+                # After a refused save the fields hold what was typed: so does the "未填" line.
+                "missing": "、".join(_still_missing(row, indicators)) if is_open else "",
                 "review_url": reverse("reporting:review_detail", args=[submission.pk]) if submission else "",
                 "disabled": "" if is_open else " disabled",
                 "indicators": indicators,
@@ -232,12 +238,13 @@ def monthly_entry(request):
                     f"{reverse('reporting:entry')}?year={reporting_month.plan_year.year}"
                     f"&month={reporting_month.month}"
                 )
+    rows = _sheet_rows(sheet, data, results)
     context = {
         "unit": unit,
         "reporting_month": reporting_month,
         "schedule": month_schedule(reporting_month),
-        "rows": _sheet_rows(sheet, data, results),
-        "missing_count": sum(1 for row in sheet if row.is_open and row.missing),
+        "rows": rows,
+        "missing_count": sum(1 for row in rows if row["missing"]),
         "months": range(1, 13),
     }
     return render(request, "reporting/entry.html", context, status=status)
@@ -294,9 +301,18 @@ def review_list(request):
     status = request.GET.get("status", "")
     if status not in Submission.Status.values:
         status = ""
+    # Other months' submissions waiting on this reader, so an empty month never hides them.
+    waiting = status or (
+        Submission.Status.APPROVED
+        if roles.role_of(request.user) == Role.STATISTICS
+        else Submission.Status.SUBMITTED
+    )
+    waiting_words = {Submission.Status.SUBMITTED: _("待审核"), Submission.Status.APPROVED: _("待核验")}
     context = {
         "reporting_month": reporting_month,
         "schedule": month_schedule(reporting_month),
+        "elsewhere": todo.review_waiting_elsewhere(status=waiting, shown=reporting_month),
+        "elsewhere_words": waiting_words.get(waiting, Submission.Status(waiting).label),
         "lines": _review_lines(review_queue(reporting_month=reporting_month, status=status or None)),
         "status": status,
         "statuses": Submission.Status.choices,
@@ -319,7 +335,10 @@ def review_detail(request, pk):
         "changes": changes_since_last_review(submission),
         "events": submission.events.select_related("actor"),
         "times_returned": returned_count(submission),
-        "reason_form": ReasonForm(),
+        # One form per action, each with its own label and field id, shown beside its own button.
+        "return_form": ReasonForm(auto_id="return-%s", label=_("退回原因")),
+        "reopen_form": ReasonForm(auto_id="reopen-%s", label=_("重新打开原因")),
+        "late_open_form": ReasonForm(auto_id="late-open-%s", label=_("开放补报原因")),
         "can_approve": access.can_approve(request.user, submission),
         "can_verify": access.can_verify(request.user, submission),
         "can_return": access.can_return(request.user, submission),
