@@ -69,6 +69,11 @@ class Section:
     title: str
     items: list[Item] = field(default_factory=list)
     empty: str = ""  # said when nothing waits
+    total: int | None = None  # what the items add up to, when an item stands for several
+
+    @property
+    def count(self) -> int:
+        return len(self.items) if self.total is None else self.total
 
 
 @dataclass(frozen=True)
@@ -412,8 +417,9 @@ def _waiting_by_month(status: str) -> list[tuple[ReportingMonth, int]]:
 
 
 def waiting_section(status: str, *, title: str, words: str, empty: str) -> Section:
-    section = Section(title, empty=empty)
+    section = Section(title, empty=empty, total=0)
     for month, count in _waiting_by_month(status):
+        section.total += count
         section.items.append(
             Item(month_words(month), review_link(month, status), words % {"count": count}, urgent=True)
         )
