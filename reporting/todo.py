@@ -365,8 +365,9 @@ def _other_months(unit, *, current: ReportingMonth, today: date) -> Section:
     for year_id in led.values_list("project__tier__plan_year_id", flat=True):
         led_by_year[year_id] += 1
     done = dict(
+        # A returned row is listed with its reason (`_returned`): here only rows never submitted.
         Submission.objects.filter(reporting_month__in=months, task_row__in=led)
-        .exclude(status__in=NOT_SUBMITTED)
+        .exclude(status=Status.DRAFT)
         .order_by()
         .values("reporting_month_id")
         .annotate(count=Count("pk"))

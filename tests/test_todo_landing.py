@@ -527,3 +527,16 @@ def test_a_submitted_row_is_no_longer_to_fill(plan_2023, people, employment_row,
 
     assert EMPLOYMENT_ROW not in section(page, "本月待填报")
     assert EMPLOYMENT_ROW not in section(page, "可以提交")
+
+
+def test_a_returned_row_is_listed_once_not_again_as_unsubmitted(
+    plan_2023, people, employment_row, february, today
+):
+    in_status(Status.RETURNED, people, employment_row, february)
+    today(date(2023, 3, 16))
+    led = TaskRow.objects.filter(project__tier__plan_year=plan_2023, lead_unit__name="县人社局").count()
+
+    other = section(landing_of(people["liaison"]), "其他月份未提交")
+
+    february_item = re.search(r"2023年2月</a><span class=\"todo-detail\">([^<]+)<", other).group(1)
+    assert february_item == f"{led - 1}行未提交"
