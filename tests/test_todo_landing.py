@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from projects.models import Indicator, Project, TaskRow, Unit
 from projects.participation import rows_of_unit
-from reporting import todo
+from reporting import month_states, todo
 from reporting.calendar.deadlines import month_schedule
 from reporting.models import Contribution, Figure, ReportingMonth, Submission
 from tests.roles import (
@@ -317,7 +317,7 @@ def test_every_landing_link_opens(plan_2023, people, leader_user, employment_row
 # --- the month list ------------------------------------------------------------------------------
 
 
-def month_states(page: str) -> dict[str, str]:
+def states_listed(page: str) -> dict[str, str]:
     return dict(
         re.findall(
             r'<a href="[^"]+">(\d{4}年\d+月)</a>\s*<span class="badge month-badge">([^<]+)</span>', page
@@ -329,7 +329,7 @@ def test_the_month_list_gives_each_month_its_state(plan_2023, people, employment
     in_status(Status.FORWARDED, people, employment_row, reporting_month(plan_2023, 1))
     today(date(2023, 3, 16))
 
-    states = month_states(landing_of(people["office"]))
+    states = states_listed(landing_of(people["office"]))
 
     assert states["2023年1月"] == "已上报并截止"
     assert states["2023年2月"] == "填报中"
@@ -341,7 +341,7 @@ def test_the_month_list_gives_each_month_its_state(plan_2023, people, employment
 def month_line(counts: dict, *, closed: bool = False, late_open: int = 0):
     month = ReportingMonth.objects.select_related("plan_year").get(plan_year__year=2023, month=2)
     month.forwarded_at = timezone.now() if closed else None
-    return todo.MonthLine(month_schedule(month), 3, counts, late_open, date(2023, 3, 16))
+    return month_states.MonthLine(month_schedule(month), 3, counts, late_open, date(2023, 3, 16))
 
 
 @pytest.mark.parametrize(
@@ -366,7 +366,7 @@ def test_a_liaisons_month_list_counts_its_own_rows(plan_2023, renshe_liaison, em
     fill_employment(renshe_liaison, employment_row, reporting_month(plan_2023, 2))
     taking_part = rows_of_unit(own).filter(project__tier__plan_year=plan_2023).count()
 
-    february = todo.month_list(plan_year=plan_2023, today=date(2023, 3, 16), unit=own)[1]
+    february = month_states.month_list(plan_year=plan_2023, today=date(2023, 3, 16), unit=own)[1]
 
     assert february.rows == taking_part
     assert february.not_submitted == taking_part  # a draft is not submitted
