@@ -253,7 +253,11 @@ def return_self_evaluation(request, pk: int):
     services.return_self_evaluation(
         user=request.user, task_row=task_row, reason=form.cleaned_data["reason"], request=request
     )
-    messages.success(request, _("已退回。"))
+    messages.success(
+        request,
+        _("已退回%(unit)s的自评，可修改后重新提交（原因：%(reason)s）。")
+        % {"unit": task_row.lead_unit.name, "reason": form.cleaned_data["reason"].strip()},
+    )
     return _back_to_row(task_row)
 
 

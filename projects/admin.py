@@ -264,6 +264,17 @@ class MissingLeaderFilter(admin.SimpleListFilter):
         return queryset
 
 
+class TaskRowChoices:
+    """A task row offered as a choice reads with its year and tier (TaskRow.choice_label)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and db_field.related_model is TaskRow:
+            field.queryset = field.queryset.select_related("project__tier__plan_year")
+            field.label_from_instance = TaskRow.choice_label
+        return field
+
+
 @admin.register(TaskRow)
 class TaskRowAdmin(HistoryAdmin):
     list_display = ["__str__", "tier_name", "lead_unit", "leader_or_missing"]
@@ -272,6 +283,13 @@ class TaskRowAdmin(HistoryAdmin):
     search_fields = ["title", "project__title", "lead_unit__name", "leader__name"]
     autocomplete_fields = ["project", "lead_unit", "leader"]
     inlines = [TaskRowPartyInline, IndicatorInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("project__tier__plan_year")
+
+    def autocomplete_label(self, task_row) -> str:
+        """How an autocomplete field names a task row (core.admin.LabelledAutocompleteJsonView)."""
+        return task_row.choice_label()
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -354,7 +372,7 @@ class IndicatorAdminForm(forms.ModelForm):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(AuditedExportMixin, HistoryAdmin):
+class IndicatorAdmin(TaskRowChoices, AuditedExportMixin, HistoryAdmin):
     resource_classes = [IndicatorResource]
     list_display = ["name", "task_row", "kind", "target_or_pending", "measure"]
     list_filter = [

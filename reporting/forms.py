@@ -1,11 +1,11 @@
 """Reading the monthly sheet from a POST, and small forms of the review pages."""
 
 from django import forms
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.text import RefusesControlCharacters
 from reporting.selectors import EntryRow
+from reporting.workflow import review
 from reporting.workflow.data_entry import SheetEntry
 from reporting.workflow.errors import LockedError
 from reporting.workflow.validation import FigureInput
@@ -33,12 +33,7 @@ def read_sheet(sheet: list[EntryRow], data) -> list[SheetEntry]:
             continue
         if not row.is_open:
             # Locked since the page was loaded: refuse rather than drop the typed figures silently.
-            raise LockedError(
-                _(
-                    "“%(row)s”在您打开页面后已提交或已审核锁定，本次未保存任何内容。如需更正，请联系专班办公室（县人社局）。"
-                )
-                % {"row": row.task_row}
-            )
+            raise LockedError(review.locked_row_message(row.submission))
         inputs = [
             FigureInput(
                 indicator=indicator,
@@ -77,8 +72,21 @@ def read_no_data(data, row_id: int) -> dict[int, str]:
     return reasons
 
 
-class ReasonForm(RefusesControlCharacters, forms.Form):
-    label_suffix = "："
+class ChineseLabels:
+    """Labels end in a full-width colon ("退回原因："): Form.__init__ would put back its ASCII one."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "：")
+        super().__init__(*args, **kwargs)
+
+
+class ReasonForm(ChineseLabels, RefusesControlCharacters, forms.Form):
+    """The reason of a return, a reopening or a 补报; `label` names it ("退回原因")."""
+
+    def __init__(self, *args, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["reason"].label = label
 
     reason = forms.CharField(
         label=gettext_lazy("原因"),
@@ -91,10 +99,8 @@ class ReasonForm(RefusesControlCharacters, forms.Form):
     )
 
 
-class ForwardForm(RefusesControlCharacters, forms.Form):
+class ForwardForm(ChineseLabels, RefusesControlCharacters, forms.Form):
     """The office's confirmation of what goes upstream, and its choice for the rows not ready."""
-
-    label_suffix = "："
 
     fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)
     close_not_ready = forms.BooleanField(

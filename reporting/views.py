@@ -8,12 +8,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import roles
-from accounts.models import READ_ALL_ROLES, REVIEW_ROLES, Role
+from accounts.models import FIGURE_ROLES, READ_ALL_ROLES, Role
 from audit.services import record_denied
 from core.links import link
 from core.permissions import require
 from projects.models import Indicator
-from reporting import access
+from projects.periods import chosen_plan_year
+from reporting import access, todo
 from reporting.calendar.deadlines import (
     chosen_reporting_month,
     month_schedule,
@@ -35,22 +36,22 @@ from reporting.workflow.validation import FUNDS_KEY, PROBLEMS_KEY, PROGRESS_KEY
 
 @login_required
 def home(request):
+    """Each person lands on what they must do next (reporting.todo); administrators on their pages."""
     role = roles.role_of(request.user)
-    if role == Role.LIAISON:
-        return redirect("reporting:entry")
-    if role == Role.LEADER:
-        # A leader lands on the rows they lead, worst first; the overview is one click away.
-        person = roles.membership_of(request.user).person
-        if person is None:
-            return redirect("reporting:dashboard")
-        return redirect("reporting:dashboard_leader", key=person.pk)
-    if role in REVIEW_ROLES:
-        return redirect("reporting:review_list")
     if role == Role.AUDITOR:
         return redirect("audit:list")
-    if request.user.is_staff:
-        return redirect("admin:index")
-    raise PermissionDenied(_("您的账号尚未分配角色，请联系系统管理员。"))
+    if role not in FIGURE_ROLES:
+        if request.user.is_staff:
+            return redirect("admin:index")
+        raise PermissionDenied(_("您的账号尚未分配角色，请联系系统管理员。"))
+    if role == Role.LIAISON and roles.unit_of(request.user) is None:
+        raise PermissionDenied(_("您的账号尚未关联单位，请联系系统管理员。"))
+    context = {
+        "landing": todo.landing(
+            user=request.user, plan_year=chosen_plan_year(request), today=timezone.localdate()
+        )
+    }
+    return render(request, "reporting/home.html", context)
 
 
 def _field_texts() -> dict:
@@ -74,6 +75,11 @@ def _field_texts() -> dict:
 
 def _number(indicator, value) -> str:
     return indicator.format_number(value) if value is not None else ""
+
+
+def _still_missing(row, fields) -> list[str]:
+    """The row's indicators with nothing in their fields as shown (typed, or else stored)."""
+    return [field["name"] for field in fields if not (field["value"].strip() or field["stage"])]
 
 
 def _sheet_rows(sheet, data=None, results=None):
@@ -177,7 +183,8 @@ def _sheet_rows(sheet, data=None, results=None):
                 "return_reason": submission.return_reason
                 if submission and submission.status == Submission.Status.RETURNED
                 else None,
-                "missing": "、".join(indicator.name for indicator in row.missing) if is_open else "",
+                # After a refused save the fields hold what was typed: so does the "未填" line.
+                "missing": "、".join(_still_missing(row, indicators)) if is_open else "",
                 "review_url": reverse("reporting:review_detail", args=[submission.pk]) if submission else "",
                 "disabled": "" if is_open else " disabled",
                 "indicators": indicators,
@@ -231,12 +238,13 @@ def monthly_entry(request):
                     f"{reverse('reporting:entry')}?year={reporting_month.plan_year.year}"
                     f"&month={reporting_month.month}"
                 )
+    rows = _sheet_rows(sheet, data, results)
     context = {
         "unit": unit,
         "reporting_month": reporting_month,
         "schedule": month_schedule(reporting_month),
-        "rows": _sheet_rows(sheet, data, results),
-        "missing_count": sum(1 for row in sheet if row.is_open and row.missing),
+        "rows": rows,
+        "missing_count": sum(1 for row in rows if row["missing"]),
         "months": range(1, 13),
     }
     return render(request, "reporting/entry.html", context, status=status)
@@ -293,9 +301,18 @@ def review_list(request):
     status = request.GET.get("status", "")
     if status not in Submission.Status.values:
         status = ""
+    # Other months' submissions waiting on this reader, so an empty month never hides them.
+    waiting = status or (
+        Submission.Status.APPROVED
+        if roles.role_of(request.user) == Role.STATISTICS
+        else Submission.Status.SUBMITTED
+    )
+    waiting_words = {Submission.Status.SUBMITTED: _("待审核"), Submission.Status.APPROVED: _("待核验")}
     context = {
         "reporting_month": reporting_month,
         "schedule": month_schedule(reporting_month),
+        "elsewhere": todo.review_waiting_elsewhere(status=waiting, shown=reporting_month),
+        "elsewhere_words": waiting_words.get(waiting, Submission.Status(waiting).label),
         "lines": _review_lines(review_queue(reporting_month=reporting_month, status=status or None)),
         "status": status,
         "statuses": Submission.Status.choices,
@@ -318,7 +335,10 @@ def review_detail(request, pk):
         "changes": changes_since_last_review(submission),
         "events": submission.events.select_related("actor"),
         "times_returned": returned_count(submission),
-        "reason_form": ReasonForm(),
+        # One form per action, each with its own label and field id, shown beside its own button.
+        "return_form": ReasonForm(auto_id="return-%s", label=_("退回原因")),
+        "reopen_form": ReasonForm(auto_id="reopen-%s", label=_("重新打开原因")),
+        "late_open_form": ReasonForm(auto_id="late-open-%s", label=_("开放补报原因")),
         "can_approve": access.can_approve(request.user, submission),
         "can_verify": access.can_verify(request.user, submission),
         "can_return": access.can_return(request.user, submission),

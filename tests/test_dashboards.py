@@ -436,12 +436,13 @@ def test_it_changes_nothing_on_a_post(plan_2023, leader_user, office_user, scree
     assert database_state() == before
 
 
-def test_it_lands_a_leader_on_their_own_rows(plan_2023, leader_user):
+def test_it_shows_a_leader_their_own_rows_from_the_landing(plan_2023, leader_user):
     response = client_for(leader_user).get(reverse("reporting:home"))
 
     person = leader_user.membership.person
-    assert response["Location"] == reverse("reporting:dashboard_leader", args=[person.pk])
-    page = client_for(leader_user).get(response["Location"])
+    assert response.status_code == 200
+    assert "张胤的待办" in response.content.decode()
+    page = client_for(leader_user).get(reverse("reporting:dashboard_leader", args=[person.pk]))
     assert "张胤牵头的任务" in page.content.decode()
 
 

@@ -136,6 +136,14 @@ class TaskRow(models.Model):
             return f"{self.project.number}.{self.position} {self.title}"
         return str(self.project)
 
+    def choice_label(self) -> str:
+        """The row where one is chosen from all years' rows: "2023年 · 省定民生实事 · 2.完成“湘易办”…".
+
+        Reads the project, tier and plan year: select them along.
+        """
+        tier = self.project.tier
+        return f"{tier.plan_year.year}年 · {tier.short_name} · {self.label(tier='none')}"
+
     def label(self, *, tier: str = "plain") -> str:
         """The row as lists and files name it: its project (number and title), then its own title.
 

@@ -228,6 +228,14 @@ class WorkCalendar:
                 count -= 1
         return current
 
+    def workdays_between(self, start: date, end: date) -> int:
+        """The working days d with start < d <= end: how many are left from `start` to a deadline `end`."""
+        count, current = 0, start + timedelta(days=1)
+        while current <= end:
+            count += bool(self.status(current))
+            current += timedelta(days=1)
+        return count
+
 
 def is_workday(day: date) -> DayStatus:
     """Whether `day` is a working day (truthy) and, if not, why (`.reason`)."""

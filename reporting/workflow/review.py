@@ -7,8 +7,9 @@ review event and audit row in one transaction, and refuses with a message for th
 """
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from audit.services import record
 from core.permissions import require
@@ -46,6 +47,42 @@ def locked_submission(submission_id: int) -> Submission:
         .select_related("reporting_month__plan_year", "task_row__lead_unit")
         .get(pk=submission_id)
     )
+
+
+# The steps that take a row out of its units' hands, and how a refusal names them.
+LOCKING_STEPS = {
+    ReviewEvent.Action.SUBMIT: _lazy("由%(who)s提交"),
+    ReviewEvent.Action.APPROVE: _lazy("由%(who)s审核通过"),
+    ReviewEvent.Action.VERIFY: _lazy("由%(who)s核验通过"),
+    ReviewEvent.Action.FORWARD: _lazy("由%(who)s随整月上报"),
+    ReviewEvent.Action.CLOSE: _lazy("在%(who)s整月上报时按截止未报处理"),
+}
+
+
+def how_locked(submission: Submission) -> str:
+    """When and by which step a row stopped being open: "已于2023年3月21日 10:05由renshe提交（…）"."""
+    event = (
+        submission.events.filter(action__in=list(LOCKING_STEPS))
+        .select_related("actor")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    status = submission.status_label
+    if event is None:
+        return _("当前状态为“%(status)s”") % {"status": status}
+    who = event.actor.get_full_name() or event.actor.username
+    return _("已于%(when)s%(step)s（当前状态：%(status)s）") % {
+        "when": formats.date_format(timezone.localtime(event.at), "Y年n月j日 H:i"),
+        "step": LOCKING_STEPS[event.action] % {"who": who},
+        "status": status,
+    }
+
+
+def locked_row_message(submission: Submission) -> str:
+    """The refusal of a save into a row that is no longer open, saying when and by what it was locked."""
+    return _(
+        "“%(row)s”%(how)s，不能再修改，本次未保存任何内容。如需更正，请联系专班办公室（县人社局）退回或重新打开。"
+    ) % {"row": submission.task_row, "how": how_locked(submission)}
 
 
 def missing_indicators(submission: Submission) -> list[str]:

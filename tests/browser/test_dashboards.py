@@ -105,7 +105,9 @@ def check_indicator(page: Page, url: str) -> None:
 
 def check_leader(page: Page, url: str) -> None:
     leader = Person.objects.get(name="张胤")
-    page.goto(f"{url}/")  # a leader lands on the rows they lead
+    page.goto(f"{url}/")  # a leader lands on their to-do list, then opens the rows they lead
+    expect(page.get_by_role("heading", level=1)).to_have_text("张胤的待办")
+    page.goto(f"{url}/dashboard/leaders/{leader.pk}/")
     expect(page).to_have_url(re.compile(rf"/dashboard/leaders/{leader.pk}/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("张胤牵头的任务 · 2023年8月")
     rows = page.locator("section.row-group")
