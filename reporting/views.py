@@ -258,9 +258,9 @@ def monthly_entry(request):
     for index, item in enumerate(rows):
         item["saved"] = saved == str(item["row_id"])
         # A row of the same project as the card above it is headed by its own task only.
-        before = rows[index - 1] if index and index != len(with_figures) else None
+        before = rows[index - 1]["row"].task_row if index and index != len(with_figures) else None
         item["continues"] = bool(
-            before and item["subtitle"] and before["row"].task_row.project_id == item["row"].task_row.project_id
+            before and item["subtitle"] and before.project_id == item["row"].task_row.project_id
         )
     context = {
         "unit": unit,
