@@ -245,7 +245,7 @@ def monthly_entry(request):
                 _submit_if_asked(request, reporting_month)
                 # Back at the row saved, where the page says which rows are still open.
                 saved = entry_layout.saved_row(written=results.written, asked=data.get("submit_row", ""))
-                anchor = f"&saved={saved}#row-{saved}" if saved else ""
+                anchor = f"&saved={saved}#row-{saved}" if saved else "&saved=0"
                 return redirect(f"{reverse('reporting:entry')}?{month_query}{anchor}")
     with_figures, progress_only = entry_layout.split_rows(sheet)
     rows = _sheet_rows(
@@ -273,6 +273,7 @@ def monthly_entry(request):
         "submits_nothing": entry_layout.submits_nothing(sheet),
         "draft_key": f"{request.user.pk}:{reporting_month.plan_year.year}-{reporting_month.month:02d}",
         "refused": data is not None,
+        "just_saved": bool(saved),
         "months": range(1, 13),
     }
     return render(request, "reporting/entry.html", context, status=status)

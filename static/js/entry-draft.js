@@ -130,6 +130,22 @@
     }
   }
 
+  // Just saved (the whole form, or nothing at all): no draft of this month holds anything unsaved.
+  if (form.hasAttribute("data-saved")) {
+    for (var at = store.length - 1; at >= 0; at -= 1) {
+      var name = store.key(at);
+      if (name && name.indexOf(prefix) === 0) {
+        store.removeItem(name);
+      }
+    }
+    if (window.history.replaceState) {
+      // A reload later must not clear what was typed after this save.
+      var url = new URL(window.location.href);
+      url.searchParams.delete("saved");
+      window.history.replaceState(null, "", url.toString());
+    }
+  }
+
   var offered = [];
   cards().forEach(function (card) {
     var key = prefix + card.getAttribute("data-row");
@@ -147,11 +163,13 @@
   });
 
   if (offered.length && offer) {
-    offer.querySelector(".draft-rows").textContent = offered
-      .map(function (item) {
-        return item.card.getAttribute("data-name");
-      })
-      .join("、");
+    var rows = offer.querySelector(".draft-rows");
+    var names = offered.slice(0, 3).map(function (item) {
+      return item.card.getAttribute("data-name");
+    });
+    rows.textContent =
+      names.join("、") +
+      (offered.length > 3 ? rows.getAttribute("data-more").replace("%s", String(offered.length)) : "");
     offer.hidden = false;
     offer.addEventListener("click", function (event) {
       var choice = event.target.getAttribute("data-draft");
