@@ -124,7 +124,12 @@ def test_a_township_fills_its_month_on_a_phone_in_under_six_screens(
     assert_axe_clean(page)
     screenshot(page, "2-saved")
     page.evaluate("window.scrollTo(0, 0)")
-    keep_for_docs(page, "entry-township-phone.png", clip={"x": 0, "y": 0, "width": 375, "height": 2 * SCREEN})
+    keep_for_docs(
+        page,
+        "entry-township-phone.png",
+        full_page=True,
+        clip={"x": 0, "y": 0, "width": 375, "height": 2 * SCREEN},
+    )
 
     heights = (
         f"township entry page at 375x812: {opened} px when opened ({opened / SCREEN:.2f} screens), "
