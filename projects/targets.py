@@ -71,6 +71,31 @@ def targets_for_month(*, plan_year: PlanYear, month: int) -> dict[int, Decimal |
     return {pk: target_in_force(planned=planned, adjusted=adjusted) for pk, planned, adjusted in rows}
 
 
+def unit_shares_for_month(*, unit: Unit, plan_year: PlanYear, month: int) -> dict[int, Decimal]:
+    """Indicator id → the unit's own share of its target in force in `month`, in one query.
+
+    A share is a unit line of an approved adjustment (per responsible unit); the same rule as the
+    indicator's target picks the one in force: the latest effective month on or before `month`,
+    then the latest recorded. Indicators with no share for the unit have no key.
+    """
+    if not 1 <= month <= 12:
+        raise ValueError(f"month must be 1..12, got {month!r}")
+    lines = (
+        TargetAdjustmentLine.objects.filter(
+            unit=unit,
+            adjustment__plan_year=plan_year,
+            adjustment__status=TargetAdjustment.Status.APPROVED,
+            adjustment__effective_month__lte=month,
+        )
+        .order_by("indicator_id", *IN_FORCE_ORDER)
+        .values_list("indicator_id", "new_target")
+    )
+    shares: dict[int, Decimal] = {}
+    for indicator_id, share in lines:
+        shares.setdefault(indicator_id, share)  # the first of each indicator is the one in force
+    return shares
+
+
 def target_at(steps: list["TargetStep"], *, planned: Decimal | None, month: int) -> Decimal | None:
     """The target in force in `month`, from an indicator's steps of `target_history` (already loaded)."""
     target = planned

@@ -30,7 +30,7 @@ from reporting.selectors import (
     review_queue,
     submission_totals,
 )
-from reporting.workflow import data_entry, errors, forwarding, review
+from reporting.workflow import data_entry, entry_layout, errors, forwarding, review
 from reporting.workflow.validation import FUNDS_KEY, PROBLEMS_KEY, PROGRESS_KEY
 
 
@@ -57,9 +57,8 @@ def home(request):
 def _field_texts() -> dict:
     """The words that depend only on an indicator's kind, translated once per page."""
     milestone = Indicator.Kind.MILESTONE
+    # Cumulative counts are explained once at the top of the page, not beside every figure.
     hints = {
-        Indicator.Kind.QUANTITY: _("填累计完成数"),
-        Indicator.Kind.SUBSET: _("填累计完成数"),
         Indicator.Kind.STANDARD: _("填当前标准"),
         Indicator.Kind.RATIO: _("填当前比率"),
     }
@@ -77,12 +76,7 @@ def _number(indicator, value) -> str:
     return indicator.format_number(value) if value is not None else ""
 
 
-def _still_missing(row, fields) -> list[str]:
-    """The row's indicators with nothing in their fields as shown (typed, or else stored)."""
-    return [field["name"] for field in fields if not (field["value"].strip() or field["stage"])]
-
-
-def _sheet_rows(sheet, data=None, results=None):
+def _sheet_rows(sheet, data=None, results=None, targets=None):
     """Values to show in the form: what was posted when re-rendering, else what is stored.
 
     Everything the template would otherwise work out per field (labels, hints, the stage
@@ -98,7 +92,7 @@ def _sheet_rows(sheet, data=None, results=None):
         contribution = row.contribution
         is_open = row.is_open
         reposted = data is not None and is_open
-        indicators = []
+        indicators, typed = [], {}
         for indicator in row.indicators:
             figure = row.figures.get(indicator.pk)
             prefix = field_name(row_id, "", indicator.pk)
@@ -110,7 +104,9 @@ def _sheet_rows(sheet, data=None, results=None):
                 value = indicator.format_number(figure.value) if figure else ""
                 stage = str(figure.stage) if figure and figure.stage is not None else ""
                 explanation = figure.explanation if figure else ""
+            typed[indicator.pk] = stage if indicator.kind == Indicator.Kind.MILESTONE else value
             previous = row.previous.get(indicator.pk)
+            target = (targets or {}).get(indicator.pk)
             is_first_error = bool(result and indicator.pk in result.errors and not first_error_seen)
             first_error_seen = first_error_seen or is_first_error
             kind_texts = texts.get(indicator.kind, texts[Indicator.Kind.QUANTITY])
@@ -120,7 +116,8 @@ def _sheet_rows(sheet, data=None, results=None):
                     "indicator": indicator,
                     "name": indicator.name,
                     "measure": indicator.measure,
-                    "target": indicator.target_display,
+                    "target": target.county if target else indicator.target_display,
+                    "own_target": target.own if target else "",
                     "is_milestone": is_milestone,
                     "control": kind_texts["control"],
                     "hint": kind_texts["hint"],
@@ -148,6 +145,7 @@ def _sheet_rows(sheet, data=None, results=None):
         task_row = row.task_row
         project = task_row.project
         submission = row.submission
+        missing = entry_layout.missing_indicators(row, typed if reposted else None)
         parts = [
             {
                 "unit": part.unit,
@@ -183,8 +181,8 @@ def _sheet_rows(sheet, data=None, results=None):
                 "return_reason": submission.return_reason
                 if submission and submission.status == Submission.Status.RETURNED
                 else None,
-                # After a refused save the fields hold what was typed: so does the "未填" line.
-                "missing": "、".join(_still_missing(row, indicators)) if is_open else "",
+                "missing": "、".join(indicator.name for indicator in missing),
+                "nothing_filled": bool(missing) and len(missing) == len(row.indicators),
                 "review_url": reverse("reporting:review_detail", args=[submission.pk]) if submission else "",
                 "disabled": "" if is_open else " disabled",
                 "indicators": indicators,
@@ -203,6 +201,17 @@ def _sheet_rows(sheet, data=None, results=None):
                 "prefix": f"r{row_id}-",
             }
         )
+        item = rows[-1]
+        item["name"] = f"{item['heading']}：{item['subtitle']}" if item["subtitle"] else item["heading"]
+        item["extras_error"] = bool(
+            item["funds_error"]
+            or item["progress_error"]
+            or item["problems_error"]
+            or any(field["error"] and not field["is_milestone"] for field in indicators)
+        )
+        item["extras_filled"] = bool(
+            item["funds"] or item["progress"] or item["problems"] or any(f["explanation"] for f in indicators)
+        )
     return rows
 
 
@@ -214,6 +223,7 @@ def monthly_entry(request):
     reporting_month = chosen_reporting_month(request)
     sheet = entry_sheet(unit=unit, reporting_month=reporting_month)
     data, results, status = None, None, 200
+    month_query = f"year={reporting_month.plan_year.year}&month={reporting_month.month}"
     if request.method == "POST":
         data = request.POST
         try:
@@ -234,17 +244,37 @@ def monthly_entry(request):
                 status = 400
             else:
                 _submit_if_asked(request, reporting_month)
-                return redirect(
-                    f"{reverse('reporting:entry')}?year={reporting_month.plan_year.year}"
-                    f"&month={reporting_month.month}"
-                )
-    rows = _sheet_rows(sheet, data, results)
+                # Back at the row saved, where the page says which rows are still open.
+                saved = entry_layout.saved_row(written=results.written, asked=data.get("submit_row", ""))
+                anchor = f"&saved={saved}#row-{saved}" if saved else "&saved=0"
+                return redirect(f"{reverse('reporting:entry')}?{month_query}{anchor}")
+    with_figures, progress_only = entry_layout.split_rows(sheet)
+    rows = _sheet_rows(
+        with_figures + progress_only,
+        data,
+        results,
+        entry_layout.unit_targets(unit=unit, reporting_month=reporting_month, sheet=with_figures),
+    )
+    saved = request.GET.get("saved", "") if data is None else ""
+    for index, item in enumerate(rows):
+        item["saved"] = saved == str(item["row_id"])
+        # A row of the same project as the card above it is headed by its own task only.
+        before = rows[index - 1]["row"].task_row if index and index != len(with_figures) else None
+        item["continues"] = bool(
+            before and item["subtitle"] and before.project_id == item["row"].task_row.project_id
+        )
     context = {
         "unit": unit,
         "reporting_month": reporting_month,
         "schedule": month_schedule(reporting_month),
-        "rows": rows,
-        "missing_count": sum(1 for row in rows if row["missing"]),
+        "figure_rows": rows[: len(with_figures)],
+        "progress_rows": rows[len(with_figures) :],
+        "progress_open": any(item["saved"] or item["extras_error"] for item in rows[len(with_figures) :]),
+        "open_rows": [item for item in rows if item["missing"]],
+        "submits_nothing": entry_layout.submits_nothing(sheet),
+        "draft_key": f"{request.user.pk}:{reporting_month.plan_year.year}-{reporting_month.month:02d}",
+        "refused": data is not None,
+        "just_saved": bool(saved),
         "months": range(1, 13),
     }
     return render(request, "reporting/entry.html", context, status=status)

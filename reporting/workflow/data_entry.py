@@ -150,6 +150,14 @@ def _differs(
     return False
 
 
+class SheetResults(dict):
+    """{task_row_id: ValidationResult} of a saved form, and `written`: the rows it wrote, in form order."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.written: list[int] = []
+
+
 @dataclass
 class SheetEntry:
     """One task row of a unit's monthly form, as posted."""
@@ -180,10 +188,13 @@ class _Change:
     problems: str
 
 
-def save_month_sheet(*, user, unit, reporting_month: ReportingMonth, entries: list[SheetEntry]) -> dict:
+def save_month_sheet(
+    *, user, unit, reporting_month: ReportingMonth, entries: list[SheetEntry]
+) -> SheetResults:
     """Save a unit's whole monthly form (or an imported file): every row or none.
 
-    Returns {task_row_id: ValidationResult}; if any row has errors, nothing is written. Reads
+    Returns {task_row_id: ValidationResult}; if any row has errors, nothing is written. Its
+    `written` names the rows that differed from what was stored and were written. Reads
     everything it checks in a fixed number of queries, validates, and only then writes, in bulk:
     figures, their history and their audit rows take a few statements for the whole form, not
     a few per figure. Raises PermissionDenied, LockedError or ConflictError, writing nothing.
@@ -224,7 +235,7 @@ def save_month_sheet(*, user, unit, reporting_month: ReportingMonth, entries: li
             unit_ids=[unit.pk],
         ).items()
     }
-    results, changes = {}, []
+    results, changes = SheetResults(), []
     for entry in entries:
         result = validate_figures(entry.inputs, previous_values=previous)
         funds, funds_error = _parse_funds(entry.funds)
@@ -247,6 +258,7 @@ def save_month_sheet(*, user, unit, reporting_month: ReportingMonth, entries: li
                 changes=changes,
                 submissions=submissions,
             )
+        results.written = [change.entry.task_row.pk for change in changes]
     return results
 
 

@@ -83,7 +83,7 @@ def test_liaison_enters_corrects_and_submits_on_a_phone(
     row.get_by_label("其中创业培训").fill("200")
     page.get_by_role("button", name="保存", exact=True).click()
     expect(page.locator(".messages li.success")).to_have_text("已保存。")
-    expect(page).to_have_url(re.compile(r"/report/\?year=2023&month=3$"))
+    expect(page).to_have_url(re.compile(rf"/report/\?year=2023&month=3#row-{task_row.pk}$"))
     row = page.locator("section.row-card").filter(has_text=ROW_TITLE)
     expect(row.get_by_label("其中创业培训")).to_have_value("200")
     expect(row.locator(".error")).to_have_count(0)
