@@ -184,3 +184,30 @@ def serious_violations(page: Page) -> list[str]:
         targets = ", ".join(str(node["target"]) for node in violation["nodes"][:3])
         found.append(f"{violation['id']} ({violation['impact']}): {targets}")
     return found
+
+
+_TIGHT_LINES = """() => {
+  const tight = [];
+  for (const el of document.querySelectorAll('header.top *, main *')) {
+    if (![...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) continue;
+    const style = getComputedStyle(el);
+    if (style.display === 'none' || el.closest('svg') || el.tagName === 'OPTION') continue;
+    const size = parseFloat(style.fontSize);
+    const ratio = style.lineHeight === 'normal' ? 1.2 : parseFloat(style.lineHeight) / size;
+    if (ratio < 1.3) tight.push(el.tagName + ' ' + el.className + ': ' + ratio.toFixed(2));
+  }
+  return tight;
+}"""
+
+
+def tight_lines(page: Page) -> list[str]:
+    """Elements holding text whose line spacing is under 1.3 times the font size."""
+    return page.evaluate(_TIGHT_LINES)
+
+
+def focus_outline(page: Page) -> float:
+    """The outline width (px) of the element that has the keyboard focus; 0 when none is drawn."""
+    return page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement);"
+        " return s.outlineStyle === 'none' ? 0 : parseFloat(s.outlineWidth); }"
+    )

@@ -18,10 +18,12 @@ from tests.browser.screens import (
     board_pages,
     chrome_share,
     demo_year,
+    focus_outline,
     horizontal_overflow,
     review_pages,
     small_targets,
     table_problems,
+    tight_lines,
 )
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -97,22 +99,46 @@ def test_it_keeps_the_large_text_choice(new_context, live_server, year, login):
     expect(page.locator("html")).not_to_have_class("large-text")
 
 
+def test_it_spaces_lines_and_shows_the_keyboard_focus(new_context, live_server, year, login):
+    page = new_context(viewport=VIEWPORTS["desktop"]).new_page()
+    login(page, ROLES["office"].username, DEMO_PASSWORD)
+    for address in ("/dashboard/?year=2023&month=8", "/review/?year=2023&month=9"):
+        page.goto(live_server.url + address)
+        assert tight_lines(page) == [], address
+
+    outlines = []
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        outlines.append(focus_outline(page))
+
+    assert min(outlines) >= 2, outlines
+
+
+def shots_of(role: str) -> dict[str, str]:
+    shots = {f"landing-{role}": ROLES[role].landing}
+    if role == "office":
+        boards = board_pages()
+        shots |= {f"board-{name}": boards[name] for name in ("overview", "units", "timeliness")}
+    return shots
+
+
 @pytest.mark.skipif(not os.environ.get("SCREENSHOTS"), reason="set SCREENSHOTS=1 to write docs/screenshots/")
 @pytest.mark.parametrize("role", list(ROLES))
-def test_it_writes_the_landing_screenshots(role, new_context, live_server, year, login):
-    """Each role's landing at both sizes: the desktop one screen, the phone at most four screens."""
+def test_it_writes_the_screenshots(role, new_context, live_server, year, login):
+    """Each role's landing (and the office's boards) at both sizes: one desktop screen, at most
+    four phone screens, into docs/screenshots/NAME-phone.png and NAME-desktop.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page = new_context(viewport=VIEWPORTS["phone"], device_scale_factor=1).new_page()
     login(page, ROLES[role].username, DEMO_PASSWORD)
     for size, viewport in VIEWPORTS.items():
         page.set_viewport_size(viewport)
-        page.goto(live_server.url + ROLES[role].landing)
-        path = SCREENSHOTS / f"landing-{role}-{size}.png"
-        if size == "phone":
-            height = min(page.evaluate("document.scrollingElement.scrollHeight"), 4 * viewport["height"])
-            page.screenshot(
-                path=str(path), full_page=True, clip={"x": 0, "y": 0, "width": 375, "height": height}
-            )
-        else:
-            page.screenshot(path=str(path))
-        assert path.stat().st_size < 400_000, path
+        for name, address in shots_of(role).items():
+            page.goto(live_server.url + address)
+            path = SCREENSHOTS / f"{name}-{size}.png"
+            if size == "phone":
+                height = min(page.evaluate("document.scrollingElement.scrollHeight"), 4 * viewport["height"])
+                clip = {"x": 0, "y": 0, "width": viewport["width"], "height": height}
+                page.screenshot(path=str(path), full_page=True, clip=clip)
+            else:
+                page.screenshot(path=str(path))
+            assert path.stat().st_size < 400_000, path
