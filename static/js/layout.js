@@ -1,8 +1,8 @@
 /* Progressive enhancement of the layout; every page works without it.
  * - A table wider than its box: the box says "左右滑动查看更多列" and can be scrolled by keyboard;
  *   a table that fits hides the hint.
- * - The collapsible header menu and month picker stay open on wide screens in browsers that do not
- *   know ::details-content.
+ * - The collapsible header menu and month picker are open on wide screens (CSS shows them there
+ *   already, in browsers that know ::details-content).
  * - The current dashboard tab is scrolled into view in the one-line tab strip of a phone.
  */
 (function () {
@@ -45,7 +45,7 @@
   }
 
   function openOnWideScreens() {
-    if (window.CSS && CSS.supports && CSS.supports("selector(::details-content)")) return;
+    // CSS already shows the content on wide screens; opening it also tells screen readers so.
     if (!window.matchMedia("(min-width: 601px)").matches) return;
     var boxes = document.querySelectorAll("details.collapse");
     for (var i = 0; i < boxes.length; i++) boxes[i].open = true;
