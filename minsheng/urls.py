@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from accounts.views import LoginView, PasswordChangeView
+from accounts.views import LoginView, PasswordChangeView, text_size
 
 # Uploaded files (evidence, imports) are never served as plain media: only
 # through views that check who may see them.
@@ -15,6 +15,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/text-size/", text_size, name="text_size"),
     path("admin/", admin.site.urls),
     path("audit/", include("accounts.audit_urls")),
     path("beneficiaries/", include("beneficiaries.urls")),
