@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("accounts/text-size/", text_size, name="text_size"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
     path("audit/", include("accounts.audit_urls")),
     path("beneficiaries/", include("beneficiaries.urls")),
     path("evaluation/", include("evaluation.urls")),
