@@ -19,6 +19,7 @@ urlpatterns = [
     path("audit/", include("accounts.audit_urls")),
     path("beneficiaries/", include("beneficiaries.urls")),
     path("evaluation/", include("evaluation.urls")),
+    path("exchange/", include("exchange.urls")),
     path("", include("reporting.urls")),
 ]
 
