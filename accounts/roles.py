@@ -4,7 +4,8 @@
 - 专班办公室 (office), 县统计局 (statistics), 领导 (leader): read every figure (READ_ALL_ROLES).
 - 系统管理员 (sysadmin): creates accounts, resets passwords, deactivates and unlocks them;
   cannot grant roles or permissions, cannot read the audit log.
-- 安全管理员 (security): grants roles (Membership), groups and permissions; cannot create
+- 安全管理员 (security): grants roles (Membership), groups and permissions, and creates and revokes
+  the API clients and their tokens (api.admin); cannot create
   accounts or reset passwords, cannot read the audit log, cannot change their own grants.
 - 审计管理员 (auditor): reads and exports the audit log, nothing else.
 The superuser made at installation (createsuperuser) may create accounts and grant roles,
@@ -83,3 +84,11 @@ def can_change_grants_of(user, target) -> bool:
 
 def can_read_audit_log(user) -> bool:
     return role_of(user) == Role.AUDITOR
+
+
+def can_manage_api_clients(user) -> bool:
+    """Create, change and revoke API clients and their tokens (api.admin): the security administrator.
+
+    Not the system administrator, who makes accounts for people, nor the installation superuser.
+    """
+    return role_of(user) == Role.SECURITY

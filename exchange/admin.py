@@ -4,7 +4,14 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import HistoryAdmin, ReadOnlyAdmin
-from exchange.models import CodeMapping, PushAttempt, ReceivedBatch, ReceivedFigure, ReceivingInstallation
+from exchange.models import (
+    CodeMapping,
+    PushAttempt,
+    ReceivedBatch,
+    ReceivedFigure,
+    ReceivingInstallation,
+    Sender,
+)
 
 
 class CodeMappingInline(admin.TabularInline):
@@ -70,3 +77,10 @@ class ReceivedFigureAdmin(ReadOnlyAdmin):
     search_fields = ("indicator_code", "indicator_name", "unit_name")
     readonly_fields = [field.name for field in ReceivedFigure._meta.fields]
     verbose_name = _("接收的数据")
+
+
+@admin.register(Sender)
+class SenderAdmin(HistoryAdmin):
+    list_display = ("code", "name", "client")
+    list_select_related = ("client",)
+    raw_id_fields = ("client",)

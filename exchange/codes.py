@@ -1,19 +1,19 @@
-"""The stable codes the exchange sends for indicators, units and task rows.
+"""The codes the exchange sends for indicators, units and task rows: the plan's stable codes.
 
 One home for "which code names this object on the wire", so the payload and the code mapping ask
-the same thing. The codes are the plan's stable codes (the API speaks them too).
+the same thing; the API speaks the same codes (projects.codes gives them, survives renames).
 """
 
 from projects.models import Indicator, TaskRow, Unit
 
 
 def task_row_code(row: TaskRow) -> str:
-    return f"{row.project.tier.kind}-{row.project.number}-{row.position}"
+    return row.code
 
 
 def indicator_code(indicator: Indicator) -> str:
-    return f"{task_row_code(indicator.task_row)}-{indicator.position}"
+    return indicator.code
 
 
 def unit_code(unit: Unit) -> str:
-    return unit.name
+    return unit.code

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from api.models import ApiClient
+
 ENV_NAME = RegexValidator(r"^[A-Z][A-Z0-9_]{0,99}$", _("环境变量名只能由大写字母、数字和下划线组成。"))
 
 
@@ -134,6 +136,34 @@ class PushAttempt(models.Model):
 
     def __str__(self):
         return f"{self.installation} {self.year}年{self.month}月 {self.get_result_display()}"
+
+
+class Sender(models.Model):
+    """An installation allowed to push its months here (the "exchange receive" scope of an API client).
+
+    The figures it pushes are stored as coming from this county (`code`, `name`), whatever the
+    body of a push claims: one client, one sender.
+    """
+
+    client = models.OneToOneField(
+        ApiClient, on_delete=models.PROTECT, related_name="exchange_sender", verbose_name=_("接口客户端")
+    )
+    code = models.CharField(
+        _("地区代码"), max_length=50, unique=True, help_text=_("行政区划代码，如 430524。")
+    )
+    name = models.CharField(_("地区名称"), max_length=100, help_text=_("如“隆回县”。"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("推送来源")
+        verbose_name_plural = _("推送来源")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(code="") & ~Q(name=""), name="sender_has_code_and_name")
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.code}）"
 
 
 class ReceivedBatch(models.Model):

@@ -104,15 +104,15 @@ class _Mapper:
             (kind, ours): theirs
             for kind, ours, theirs in installation.mappings.values_list("kind", "our_code", "their_code")
         }
-        self.missing: dict[str, set[str]] = defaultdict(set)
+        self.missing: dict[str, dict[str, str]] = defaultdict(dict)
 
-    def __call__(self, kind: str, code: str) -> str:
+    def __call__(self, kind: str, code: str, name: str) -> str:
         found = self.table.get((kind, code))
         if found is not None:
             return found
         if self.installation.same_codes:
             return code
-        self.missing[kind].add(code)
+        self.missing[kind][code] = name
         return code
 
     def refuse_if_missing(self) -> None:
@@ -126,7 +126,12 @@ class _Mapper:
             if self.missing.get(kind):
                 lines.append(
                     _("%(kind)s：%(codes)s")
-                    % {"kind": CodeMapping.Kind(kind).label, "codes": "、".join(sorted(self.missing[kind]))}
+                    % {
+                        "kind": CodeMapping.Kind(kind).label,
+                        "codes": "、".join(
+                            f"{code}（{name}）" for code, name in sorted(self.missing[kind].items())
+                        ),
+                    }
                 )
         raise PushRefused("\n".join(lines))
 
@@ -173,8 +178,12 @@ def outgoing_month(*, installation: ReceivingInstallation, year: int, month: int
         trail = trails.get(submission.pk, [])
         values.append(
             {
-                "indicator": mapped(CodeMapping.Kind.INDICATOR, codes.indicator_code(indicator)),
-                "unit": mapped(CodeMapping.Kind.UNIT, codes.unit_code(contribution.unit)),
+                "indicator": mapped(
+                    CodeMapping.Kind.INDICATOR, codes.indicator_code(indicator), indicator.name
+                ),
+                "unit": mapped(
+                    CodeMapping.Kind.UNIT, codes.unit_code(contribution.unit), contribution.unit.name
+                ),
                 "indicator_name": indicator.name,
                 "unit_name": contribution.unit.name,
                 "task_row": codes.task_row_code(row),

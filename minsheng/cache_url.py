@@ -57,7 +57,7 @@ def check_url(url: str) -> str:
 
 
 def redis_caches(url: str, *, page_seconds: int, key_prefix: str = "minsheng") -> dict:
-    """CACHES for the page cache ("default") and the data version on the Redis server at `url`."""
+    """CACHES for the page cache ("default"), the data version and the API counts on Redis at `url`."""
     check_url(url)
     options = {
         # The redis client parses replies with hiredis when it is installed (requirements/base.txt).
@@ -77,6 +77,13 @@ def redis_caches(url: str, *, page_seconds: int, key_prefix: str = "minsheng") -
             "LOCATION": url,
             "KEY_PREFIX": f"{key_prefix}:version",
             "TIMEOUT": None,
+            "OPTIONS": options,
+        },
+        "api": {
+            "BACKEND": REDIS_BACKEND,
+            "LOCATION": url,
+            "KEY_PREFIX": f"{key_prefix}:api",
+            "TIMEOUT": 3600,
             "OPTIONS": options,
         },
     }

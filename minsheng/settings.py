@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "import_export",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "axes",
     "csp",
     "core",
@@ -83,6 +86,7 @@ INSTALLED_APPS = [
     "ops",
     "beneficiaries",
     "evaluation",
+    "api",
     "exchange",
     "demo",
 ]
@@ -284,6 +288,12 @@ CACHES = {
         "LOCATION": CACHE_DIR / "data-version",
         "TIMEOUT": None,
     },
+    # The API's call counts per client (api.throttling): kept even when the page cache is off.
+    "api": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": CACHE_DIR / "api",
+        "TIMEOUT": 3600,
+    },
 }
 # Off by default under DEBUG, where an edited template must show at once.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 600)
@@ -346,6 +356,40 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
+# --- the web API (/api/v1/, api/; docs/api.md) -----------------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsApiClient"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "api.renderers.CSVRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.problem_handler",
+    "UNAUTHENTICATED_USER": None,
+    "URL_FORMAT_OVERRIDE": "format",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+# Calls a client may make, e.g. "600/min" (also /s, /hour, /day); the same for every client.
+API_RATE = os.environ.get("API_RATE", "").strip() or "600/min"
+# A POST of data values carries at most this many values.
+API_MAX_VALUES = env_int("API_MAX_VALUES", 20000)  # the body itself stays under DATA_UPLOAD_MAX_MEMORY_SIZE
+SPECTACULAR_SETTINGS = {
+    "TITLE": "隆回县重点民生实事调度平台 数据接口",
+    "DESCRIPTION": "按编码读写月度指标数据。认证：请求头 Authorization: Bearer <令牌>。说明见 docs/api.md。",
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}
 
 # Audit rows younger than this are never deleted (purge_audit_log; on PostgreSQL also a trigger).
 AUDIT_RETENTION_DAYS = 180

@@ -26,6 +26,7 @@ STORAGES = {
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
     "data_version": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "data-version"},
+    "api": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api"},
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     # A test database is thrown away: commits need not wait for the disk.

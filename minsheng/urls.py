@@ -16,6 +16,8 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("admin/", admin.site.urls),
+    path("api/v1/exchange/", include("exchange.api_urls")),
+    path("api/v1/", include("api.urls")),
     path("audit/", include("accounts.audit_urls")),
     path("beneficiaries/", include("beneficiaries.urls")),
     path("evaluation/", include("evaluation.urls")),

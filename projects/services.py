@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import Refused
 from core.numbers import NotANumber, read_decimal
-from projects import target_lock
+from projects import codes, target_lock
 from projects.models import (
     Indicator,
     Person,
@@ -137,7 +137,9 @@ def _load(data: dict, loader: _Loader) -> None:
     units = {}
     for item in data["units"]:
         unit = loader.upsert(
-            Unit, {"name": item["name"]}, {"kind": item["kind"], "note": item.get("note", "")}
+            Unit,
+            {"name": item["name"]},
+            {"kind": item["kind"], "note": item.get("note", ""), **_given_codes(item)},
         )
         units[unit.name] = unit
         for alias in item.get("aliases", []):
@@ -223,6 +225,7 @@ def _load_project(tier, project_data, loader, unit_named, person_named, groups) 
             "description": project_data.get("description", ""),
             "matrix_title": project_data.get("matrix_title", ""),
             "note": project_data.get("note", ""),
+            **_given_codes(project_data),
         },
     )
     for row_position, row_data in enumerate(project_data["rows"], start=1):
@@ -234,6 +237,7 @@ def _load_project(tier, project_data, loader, unit_named, person_named, groups) 
                 "lead_unit": unit_named(row_data["lead"]),
                 "leader": person_named(row_data.get("leader")),
                 "note": row_data.get("note", ""),
+                **_given_codes(row_data),
             },
         )
         parties = [(TaskRowParty.Role.CO_LEAD, name) for name in row_data.get("co_leads", [])]
@@ -264,10 +268,18 @@ def _load_project(tier, project_data, loader, unit_named, person_named, groups) 
                     "target_stage": item.get("target_stage"),
                     "target_text": item.get("target_text", ""),
                     "note": item.get("note", ""),
+                    **_given_codes(item),
                 },
             )
             if item.get("key"):
                 keyed[item["key"]] = indicator
+
+
+def _given_codes(item: dict) -> dict:
+    """The codes a plan file states (a unit's code, 统一社会信用代码, 行政区划代码; a project's, row's or
+    indicator's code). Left out, a new record gets its code from the structure (projects.codes) and a
+    stored one keeps its own, through reloads and renames alike."""
+    return {name: item[name] for name in ("code", "credit_code", "division_code") if item.get(name)}
 
 
 def _parse_date(value: str):
@@ -283,7 +295,8 @@ def _parse_date(value: str):
 def copy_plan_year(*, source: PlanYear, year: int) -> PlanYear:
     """Start a new plan year from the structure of an existing one.
 
-    Tiers, projects, task rows, parties, indicators and 责任人 are copied;
+    Tiers, projects, task rows, parties, indicators and 责任人 are copied, each with its code carried
+    to the new year ("2023-S01-R1" becomes "2024-S01-R1", projects.codes);
     numeric targets start pending (待下达), since each year's targets are
     assigned anew.
     """
@@ -292,6 +305,7 @@ def copy_plan_year(*, source: PlanYear, year: int) -> PlanYear:
     target_year = PlanYear(
         year=year,
         title=source.title,
+        code=codes.carried_code(source.code, from_year=source.year, to_year=year),
         adjustment_deadline=source.adjustment_deadline.replace(year=year),
         note=_("由%(year)s年度复制，目标值待下达。") % {"year": source.year},
     )
@@ -301,10 +315,15 @@ def copy_plan_year(*, source: PlanYear, year: int) -> PlanYear:
         ResponsiblePerson.objects.create(
             plan_year=target_year, unit_id=responsible.unit_id, person_id=responsible.person_id
         )
+
+    def carried(code: str) -> str:
+        return codes.carried_code(code, from_year=source.year, to_year=year)
+
     tiers = source.tiers.prefetch_related("projects__task_rows__parties", "projects__task_rows__indicators")
     for tier in tiers:
         new_tier = Tier.objects.create(
             plan_year=target_year,
+            code=carried(tier.code),
             kind=tier.kind,
             position=tier.position,
             short_name=tier.short_name,
@@ -312,6 +331,7 @@ def copy_plan_year(*, source: PlanYear, year: int) -> PlanYear:
         )
         for project in tier.projects.all():
             new_project = Project.objects.create(
+                code=carried(project.code),
                 tier=new_tier,
                 number=project.number,
                 title=project.title,
@@ -319,12 +339,13 @@ def copy_plan_year(*, source: PlanYear, year: int) -> PlanYear:
                 matrix_title=project.matrix_title,
             )
             for row in project.task_rows.all():
-                _copy_task_row(row, new_project)
+                _copy_task_row(row, new_project, carried)
     return target_year
 
 
-def _copy_task_row(row: TaskRow, new_project: Project) -> None:
+def _copy_task_row(row: TaskRow, new_project: Project, carried) -> None:
     new_row = TaskRow.objects.create(
+        code=carried(row.code),
         project=new_project,
         position=row.position,
         title=row.title,
@@ -343,6 +364,7 @@ def _copy_task_row(row: TaskRow, new_project: Project) -> None:
     # Parents first, so that "of which" indicators can point at their copy.
     for indicator in sorted(row.indicators.all(), key=lambda item: item.parent_id is not None):
         copies[indicator.pk] = Indicator.objects.create(
+            code=carried(indicator.code),
             task_row=new_row,
             position=indicator.position,
             name=indicator.name,

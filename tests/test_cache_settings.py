@@ -23,6 +23,7 @@ def test_a_redis_url_puts_both_caches_on_redis_under_two_prefixes(name):
     assert json.loads(result.stdout) == {
         "default": [REDIS, "redis://10.20.0.5:6379/2", "minsheng:pages"],
         "data_version": [REDIS, "redis://10.20.0.5:6379/2", "minsheng:version"],
+        "api": [REDIS, "redis://10.20.0.5:6379/2", "minsheng:api"],
     }
 
 

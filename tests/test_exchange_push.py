@@ -96,7 +96,7 @@ def test_it_refuses_unmapped_codes_naming_them(may, installation, stub, employme
     for other in employment_row.indicators.exclude(pk=mapped.pk):
         if Figure.objects.filter(indicator=other).exists():
             assert codes.indicator_code(other) in message
-    assert "单位：县人社局" in message
+    assert f"单位：{codes.unit_code(employment_row.lead_unit)}（县人社局）" in message
     assert stub.received == []
 
 
@@ -109,7 +109,10 @@ def test_it_sends_the_receivers_codes_from_the_table(may, installation, stub, em
             their_code=f"SY-{item.pk}",
         )
     CodeMapping.objects.create(
-        installation=installation, kind="unit", our_code="县人社局", their_code="SY-RS"
+        installation=installation,
+        kind="unit",
+        our_code=codes.unit_code(employment_row.lead_unit),
+        their_code="SY-RS",
     )
     installation.same_codes = False
     installation.save()

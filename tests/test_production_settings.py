@@ -193,6 +193,7 @@ def test_every_process_shares_the_cache_in_files_under_cache_dir():
     assert json.loads(result.stdout) == {
         "default": [backend, "/srv/shared/minsheng-cache/pages"],
         "data_version": [backend, "/srv/shared/minsheng-cache/data-version"],
+        "api": [backend, "/srv/shared/minsheng-cache/api"],
     }
 
 

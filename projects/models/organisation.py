@@ -11,9 +11,52 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.text import hidden_characters, name_key
+from projects import codes
 
 
-class Unit(models.Model):
+class Coded(models.Model):
+    """A record with a stable code (projects.codes): given once from the structure, then kept."""
+
+    code = models.CharField(
+        _("编码"),
+        max_length=40,
+        blank=True,
+        default="",
+        validators=[codes.validate_code],
+        help_text=_("稳定编码，数据接口使用；留空则按方案结构自动生成，改名后保持不变。"),
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.assign_code()
+        super().save(*args, **kwargs)
+
+    def default_code(self) -> str:
+        raise NotImplementedError
+
+    def assign_code(self) -> None:
+        if not self.code:
+            model = type(self)
+            self.code = codes.free_code(
+                self.default_code(),
+                lambda code: model._default_manager.filter(code=code).exclude(pk=self.pk).exists(),
+            )
+
+    def clean(self):
+        super().clean()
+        self.assign_code()
+
+
+def coded_constraints(label: str) -> list:
+    return [
+        models.UniqueConstraint(fields=["code"], name=f"{label}_unique_code"),
+        models.CheckConstraint(condition=~Q(code=""), name=f"{label}_has_code"),
+    ]
+
+
+class Unit(Coded):
     class Kind(models.TextChoices):
         COUNTY_DEPARTMENT = "county_department", _("县直部门")
         TOWNSHIP = "township", _("乡镇")
@@ -24,6 +67,16 @@ class Unit(models.Model):
     name = models.CharField(_("单位名称"), max_length=100, unique=True)
     kind = models.CharField(_("单位类型"), max_length=20, choices=Kind.choices)
     is_active = models.BooleanField(_("启用"), default=True)
+    credit_code = models.CharField(
+        _("统一社会信用代码"), max_length=18, blank=True, validators=[codes.validate_credit_code]
+    )
+    division_code = models.CharField(
+        _("行政区划代码"),
+        max_length=12,
+        blank=True,
+        validators=[codes.validate_division_code],
+        help_text=_("乡镇、街道的12位统计用区划代码。"),
+    )
     note = models.TextField(_("备注"), blank=True)
     history = HistoricalRecords()
 
@@ -31,12 +84,29 @@ class Unit(models.Model):
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
         ordering = ["kind", "name"]
+        constraints = [
+            *coded_constraints("unit"),
+            models.UniqueConstraint(
+                fields=["credit_code"], condition=~Q(credit_code=""), name="unit_unique_credit_code"
+            ),
+            models.CheckConstraint(
+                condition=Q(division_code="") | Q(kind__in=["township", "subdistrict"]),
+                name="unit_division_code_only_for_townships",
+            ),
+        ]
 
     def __str__(self):
         return self.name
 
+    def default_code(self) -> str:
+        return codes.unit_code(
+            codes.next_unit_number(Unit.objects.exclude(pk=self.pk).values_list("code", flat=True))
+        )
+
     def clean(self):
         super().clean()
+        if self.division_code and self.kind not in (self.Kind.TOWNSHIP, self.Kind.SUBDISTRICT):
+            raise ValidationError({"division_code": _("只有乡镇、街道填写行政区划代码。")})
         hidden = hidden_characters(self.name or "")
         if hidden:
             raise ValidationError(

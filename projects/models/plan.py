@@ -12,10 +12,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .organisation import Person, Unit, UnitGroup
+from projects import codes
+
+from .organisation import Coded, Person, Unit, UnitGroup, coded_constraints
 
 
-class PlanYear(models.Model):
+class PlanYear(Coded):
     year = models.PositiveSmallIntegerField(_("年度"), unique=True)
     title = models.CharField(_("方案名称"), max_length=200)
     adjustment_deadline = models.DateField(
@@ -32,13 +34,17 @@ class PlanYear(models.Model):
             models.CheckConstraint(
                 condition=Q(year__gte=2000) & Q(year__lte=2100), name="planyear_year_in_range"
             ),
+            *coded_constraints("planyear"),
         ]
 
     def __str__(self):
         return f"{self.year}年"
 
+    def default_code(self) -> str:
+        return str(self.year)
 
-class Tier(models.Model):
+
+class Tier(Coded):
     class Kind(models.TextChoices):
         PROVINCIAL = "provincial", _("省级重点民生实事项目")
         MUNICIPAL = "municipal", _("市级重点民生实事项目")
@@ -63,13 +69,17 @@ class Tier(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plan_year", "kind"], name="tier_unique_kind_per_year"),
             models.UniqueConstraint(fields=["plan_year", "position"], name="tier_unique_position_per_year"),
+            *coded_constraints("tier"),
         ]
 
     def __str__(self):
         return f"{self.plan_year.year}年{self.get_kind_display()}"
 
+    def default_code(self) -> str:
+        return codes.tier_code(self.plan_year.year, self.kind)
 
-class Project(models.Model):
+
+class Project(Coded):
     tier = models.ForeignKey(Tier, on_delete=models.PROTECT, related_name="projects", verbose_name=_("层级"))
     number = models.PositiveSmallIntegerField(_("序号"))
     title = models.CharField(_("项目名称"), max_length=200)
@@ -90,13 +100,17 @@ class Project(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["tier", "number"], name="project_unique_number_in_tier"),
             models.CheckConstraint(condition=Q(number__gte=1), name="project_number_positive"),
+            *coded_constraints("project"),
         ]
 
     def __str__(self):
         return f"{self.number}.{self.title}"
 
+    def default_code(self) -> str:
+        return codes.project_code(self.tier.code, self.number)
 
-class TaskRow(models.Model):
+
+class TaskRow(Coded):
     """One line of the responsibility breakdown (责任分解)."""
 
     project = models.ForeignKey(
@@ -129,7 +143,11 @@ class TaskRow(models.Model):
             models.UniqueConstraint(
                 fields=["project", "position"], name="taskrow_unique_position_in_project"
             ),
+            *coded_constraints("taskrow"),
         ]
+
+    def default_code(self) -> str:
+        return codes.task_row_code(self.project.code, self.position)
 
     def __str__(self):
         if self.title:
@@ -221,7 +239,7 @@ class TaskRowParty(models.Model):
             raise ValidationError({"unit": _("该单位已是本行的牵头单位。")})
 
 
-class Indicator(models.Model):
+class Indicator(Coded):
     class Kind(models.TextChoices):
         QUANTITY = "quantity", _("累计数量")
         SUBSET = "subset", _("其中数")
@@ -320,10 +338,14 @@ class Indicator(models.Model):
                 name="indicator_improve_needs_baseline",
             ),
             models.CheckConstraint(condition=Q(decimal_places__lte=4), name="indicator_decimal_places_max_4"),
+            *coded_constraints("indicator"),
         ]
 
     def __str__(self):
         return self.name
+
+    def default_code(self) -> str:
+        return codes.indicator_code(self.task_row.code, self.position)
 
     @property
     def is_numeric(self) -> bool:
@@ -383,6 +405,7 @@ class Indicator(models.Model):
         return f"{prefix}{self.format_number(self.target_value)}{self.measure}"
 
     def clean(self):
+        super().clean()
         errors = {}
         if self.kind == self.Kind.SUBSET:
             if self.parent_id is None:
