@@ -19,7 +19,11 @@ PUSHES_SHOWN = 200
 @never_cache
 def received(request):
     require(access.can_read_received(request.user), _("接收的数据仅供专班办公室、县统计局和领导查看。"))
-    return render(request, "exchange/received.html", {"months": list(selectors.received_months())})
+    context = {
+        "months": list(selectors.received_months()),
+        "can_read_pushes": access.can_read_pushes(request.user),
+    }
+    return render(request, "exchange/received.html", context)
 
 
 @require_GET

@@ -1,17 +1,17 @@
 """Two real installations on one machine for tests/test_exchange_two_installations.py.
 
-Each is its own database and its own `manage.py runserver` on a free 127.0.0.1 port. The plan is
-migrated and loaded once into a template database (a SQLite file, or a PostgreSQL database when
-the run uses PostgreSQL) that both copy. The functions at the bottom run inside an installation
-(`manage.py shell -c`) to set it up through the real services.
+Each is its own database and its own `manage.py runserver` on a free 127.0.0.1 port. Both
+databases are copies of the run's own test database, migrated and holding the bundled plan (a
+SQLite file each, or a PostgreSQL database each when the run uses PostgreSQL). The functions at
+the bottom run inside an installation (`manage.py shell -c`) to set it up through the real services.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -129,27 +129,34 @@ def _postgres(url: str, statements: list[str]) -> None:
 
 
 def databases(workdir: Path) -> tuple[str, str]:
-    """The two installations' database addresses, each a copy of one migrated database with the plan."""
-    run_url = os.environ.get("DATABASE_URL", "")
-    if run_url.startswith("postgres"):
+    """The two installations' database addresses: copies of this run's test database with the plan.
+
+    The test database is migrated and holds the bundled plan (tests/database.py): copying it
+    (SQLite's backup, PostgreSQL's CREATE DATABASE … TEMPLATE) takes a moment where a migrate and
+    a load_plan per installation took minutes. Call with database access, in a transactional test.
+    """
+    from django.db import connection
+
+    from tests.database import restore_plan
+
+    restore_plan()
+    settings = connection.settings_dict
+    if connection.vendor == "postgresql":
+        run_url = os.environ["DATABASE_URL"]
         base = urlsplit(run_url).path.lstrip("/") or "minsheng"
-        template, county, prefecture = f"{base}_tpl", f"{base}_a", f"{base}_b"
-        _postgres(run_url, [f'DROP DATABASE IF EXISTS "{name}"' for name in (county, prefecture, template)])
-        _postgres(run_url, [f'CREATE DATABASE "{template}"'])
-        Installation("template", _with_name(run_url, template), workdir).manage("migrate", "--no-input")
-        Installation("template", _with_name(run_url, template), workdir).manage("load_plan")
-        _postgres(
-            run_url, [f'CREATE DATABASE "{name}" TEMPLATE "{template}"' for name in (county, prefecture)]
-        )
-        return _with_name(run_url, county), _with_name(run_url, prefecture)
-    template = workdir / "template.sqlite3"
-    installation = Installation("template", f"sqlite:///{template}", workdir)
-    installation.manage("migrate", "--no-input")
-    installation.manage("load_plan")
+        copies = [f"{base}_a", f"{base}_b"]
+        connection.close()  # a template database must have no other session
+        _postgres(run_url, [f'DROP DATABASE IF EXISTS "{name}"' for name in copies])
+        _postgres(run_url, [f'CREATE DATABASE "{name}" TEMPLATE "{settings["NAME"]}"' for name in copies])
+        return _with_name(run_url, copies[0]), _with_name(run_url, copies[1])
+    connection.ensure_connection()
     copies = []
     for name in ("county", "prefecture"):
-        shutil.copyfile(template, workdir / f"{name}.sqlite3")
-        copies.append(f"sqlite:///{workdir / f'{name}.sqlite3'}")
+        path = workdir / f"{name}.sqlite3"
+        target = sqlite3.connect(path)
+        connection.connection.backup(target)
+        target.close()
+        copies.append(f"sqlite:///{path}")
     return copies[0], copies[1]
 
 

@@ -1,6 +1,6 @@
 """Two real installations on one machine: the county forwards May and pushes it to the prefecture.
 
-Two databases (copies of one migrated database with the plan), two `manage.py runserver` on
+Two databases (copies of the run's migrated test database with the plan), two `manage.py runserver` on
 127.0.0.1 ports, each with its own DATABASE_URL; the county's month is built through the real
 workflow, the push is the real command, and what the prefecture shows is compared with the
 county's monthly report (月度调度表) opened with openpyxl. The servers are built once for the
@@ -23,9 +23,10 @@ PUSH_MAY = ("exchange", "push", "--to", "邵阳市平台", "--year", "2023", "--
 
 
 @pytest.fixture(scope="module")
-def installations(tmp_path_factory):
+def installations(tmp_path_factory, django_db_setup, django_db_blocker):
     workdir = tmp_path_factory.mktemp("exchange")
-    county_db, prefecture_db = databases(workdir)
+    with django_db_blocker.unblock():
+        county_db, prefecture_db = databases(workdir)
     county = Installation("county", county_db, workdir)
     prefecture = Installation("prefecture", prefecture_db, workdir)
     try:
