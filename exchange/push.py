@@ -159,14 +159,16 @@ def push_month(
     except PushRefused as exc:
         return _finish(attempt, result=PushAttempt.Result.REFUSED, error=str(exc))
     url = receive_url(installation)
+    tries = max(1, settings.EXCHANGE_PUSH_TRIES)
     answer = Answer(None, "", _("未发送。"))
-    for attempt.tries in range(1, max(1, settings.EXCHANGE_PUSH_TRIES) + 1):
+    for number in range(1, tries + 1):
+        attempt.tries = number
         answer = _send_once(url=url, token=token, outgoing=outgoing)
         if answer.ok or not answer.worth_retrying:
             break
-        logger.warning("Push to %s failed (try %s): %s", installation.name, attempt.tries, answer.error)
-        if attempt.tries < settings.EXCHANGE_PUSH_TRIES:
-            _pause(attempt.tries)
+        logger.warning("Push to %s failed (try %s of %s): %s", installation.name, number, tries, answer.error)
+        if number < tries:
+            _pause(number)
     if answer.ok:
         return _finish(attempt, result=PushAttempt.Result.SUCCEEDED, answer=answer)
     return _finish(attempt, result=PushAttempt.Result.FAILED, error=answer.error, answer=answer)

@@ -227,21 +227,27 @@ def set_up_prefecture() -> None:
     print(json.dumps({"token": token}))
 
 
-def received_state() -> None:
-    from exchange.models import ReceivedBatch, ReceivedFigure
+def received_state(database_url: str) -> dict:
+    """What the receiving installation holds, read straight from its database (no process to start)."""
+    queries = {
+        "figures": "SELECT COUNT(*) FROM exchange_receivedfigure",
+        "history": "SELECT COUNT(*) FROM exchange_historicalreceivedfigure",
+        "batches": "SELECT COUNT(*) FROM exchange_receivedbatch",
+        "values": "SELECT indicator_code, unit_name, value FROM exchange_receivedfigure ORDER BY 1, 2",
+    }
+    if database_url.startswith("postgres"):
+        import psycopg2
 
-    print(
-        json.dumps(
-            {
-                "figures": ReceivedFigure.objects.count(),
-                "history": ReceivedFigure.history.count(),
-                "batches": ReceivedBatch.objects.count(),
-                "values": sorted(
-                    [code, unit, str(value.normalize())]
-                    for code, unit, value in ReceivedFigure.objects.values_list(
-                        "indicator_code", "unit_name", "value"
-                    )
-                ),
-            }
-        )
-    )
+        connection = psycopg2.connect(database_url)
+    else:
+        connection = sqlite3.connect(urlsplit(database_url).path)
+    try:
+        cursor = connection.cursor()
+        state = {}
+        for name, sql in queries.items():
+            cursor.execute(sql)
+            rows = cursor.fetchall()
+            state[name] = rows[0][0] if name != "values" else [list(row) for row in rows]
+        return state
+    finally:
+        connection.close()

@@ -15,7 +15,7 @@ from html import unescape
 import pytest
 from openpyxl import load_workbook
 
-from tests.exchange_installations import TOKEN_ENV, Installation, databases
+from tests.exchange_installations import TOKEN_ENV, Installation, databases, received_state
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,7 +47,7 @@ def installations(tmp_path_factory, django_db_setup, django_db_blocker):
 
 
 def received(prefecture: Installation) -> dict:
-    return prefecture.shell("from tests.exchange_installations import received_state; received_state()")
+    return received_state(prefecture.database_url)
 
 
 def monthly_report(county: Installation) -> dict[str, Decimal]:
