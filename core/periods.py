@@ -22,6 +22,8 @@ MONTHS = range(1, 13)
 # ASCII only: str.isdigit() takes "٣" or "²", which int() then reads or refuses with a 500.
 _YEAR = re.compile(r"[1-9][0-9]{3}", re.ASCII)
 _MONTH = re.compile(r"0?[1-9]|1[0-2]", re.ASCII)
+# A month with its year, as machines write it: "2023-06" or "202306" (also "2023-6").
+_PERIOD = re.compile(r"([1-9][0-9]{3})-?(0[1-9]|1[0-2])|([1-9][0-9]{3})-([1-9])", re.ASCII)
 
 
 class BadPeriod(BadRequest):
@@ -46,6 +48,38 @@ def requested_month(request) -> int | None:
     if not _MONTH.fullmatch(raw):
         raise BadPeriod(_("月份应为1到12之间的整数。"))
     return int(raw)
+
+
+def parse_period(raw: str) -> tuple[int, int]:
+    """(year, month) of "2023-06" or "202306"; BadPeriod otherwise."""
+    match = _PERIOD.fullmatch((raw or "").strip())
+    if not match:
+        raise BadPeriod(_("月份“%(text)s”无效：应写成如 2023-06 或 202306。") % {"text": (raw or "")[:20]})
+    year, month = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+    return int(year), int(month)
+
+
+def year_and_month(*, year: str = "", month: str = "") -> tuple[int | None, int | None]:
+    """The year and month of a query (?year=2023&month=6, or month=2023-06 / 202306 alone).
+
+    A month with its year must agree with a year also given. None for what is not given;
+    BadPeriod for what is given but not a year or month.
+    """
+    year_value = None
+    if year:
+        if not _YEAR.fullmatch(year):
+            raise BadPeriod(_("年度无效：年度应为四位数字，如2023。"))
+        year_value = int(year)
+    if not month:
+        return year_value, None
+    if _MONTH.fullmatch(month):
+        return year_value, int(month)
+    period_year, period_month = parse_period(month)
+    if year_value is not None and year_value != period_year:
+        raise BadPeriod(
+            _("年度与月份不一致：年度为%(year)s，月份为%(month)s。") % {"year": year, "month": month}
+        )
+    return period_year, period_month
 
 
 def choose_year(years: Iterable[int], *, requested: int | None, today: date | None = None) -> int:

@@ -18,11 +18,13 @@ BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
 
 def pytest_configure(config):
     # The role, plan-row and month fixtures of tests/roles.py and the beneficiary-list fixtures of
-    # tests/beneficiaries.py and the Redis fixture of tests/redis_server.py, registered once for every
+    # tests/beneficiaries.py, the Redis fixture of tests/redis_server.py and the API clients of
+    # tests/api_clients.py, registered once for every
     # test module: a module imports only the helpers it calls, never a fixture.
     config.pluginmanager.import_plugin("tests.roles")
     config.pluginmanager.import_plugin("tests.beneficiaries")
     config.pluginmanager.import_plugin("tests.redis_server")
+    config.pluginmanager.import_plugin("tests.api_clients")
 
 
 def is_transactional(item: pytest.Item) -> bool:

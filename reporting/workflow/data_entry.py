@@ -152,10 +152,14 @@ def _differs(
 
 @dataclass
 class SheetEntry:
-    """One task row of a unit's monthly form, as posted."""
+    """One task row of a unit's monthly form, as posted.
+
+    `expected_version` is the version of the unit's part the page showed (a change since then is a
+    conflict); None where no page was shown (the API): the version stored when the write locks it.
+    """
 
     task_row: object
-    expected_version: int
+    expected_version: int | None
     inputs: list[FigureInput]
     funds: str = ""
     progress: str = ""
@@ -181,15 +185,29 @@ class _Change:
 
 
 def save_month_sheet(*, user, unit, reporting_month: ReportingMonth, entries: list[SheetEntry]) -> dict:
-    """Save a unit's whole monthly form (or an imported file): every row or none.
+    """Save a unit's whole monthly form (or an imported file), as its liaison: every row or none.
+
+    `write_month_sheet` once the user is known to be the unit's liaison.
+    """
+    own_unit = roles.unit_of(user)
+    require(own_unit is not None and own_unit.pk == unit.pk, _("只能填报本单位的数据。"))
+    return write_month_sheet(actor=user, unit=unit, reporting_month=reporting_month, entries=entries)
+
+
+def write_month_sheet(
+    *, actor, unit, reporting_month: ReportingMonth, entries: list[SheetEntry], dry_run: bool = False
+) -> dict:
+    """The one write of monthly figures: the web form, the Excel import and the API all come here.
 
     Returns {task_row_id: ValidationResult}; if any row has errors, nothing is written. Reads
     everything it checks in a fixed number of queries, validates, and only then writes, in bulk:
     figures, their history and their audit rows take a few statements for the whole form, not
-    a few per figure. Raises PermissionDenied, LockedError or ConflictError, writing nothing.
+    a few per figure. Raises PermissionDenied (the unit does not take part in a row), LockedError
+    or ConflictError, writing nothing. `actor` is who the history names; the caller has checked
+    that it may write for `unit` (the unit's liaison, or an API client allowed to). `dry_run`
+    checks everything the write would and writes nothing.
     """
-    own_unit = roles.unit_of(user)
-    require(own_unit is not None and own_unit.pk == unit.pk, _("只能填报本单位的数据。"))
+    user = actor
     rows = [entry.task_row for entry in entries]
     prefetch_related_objects(rows, "project")  # skipped where the caller has it
     prefetch_related_objects([reporting_month], "plan_year")
@@ -238,7 +256,7 @@ def save_month_sheet(*, user, unit, reporting_month: ReportingMonth, entries: li
                 result.errors[key] = error
         if result.ok and _differs(contribution, result, funds, progress, problems):
             changes.append(_Change(entry, result, contribution, funds, progress, problems))
-    if changes and all(result.ok for result in results.values()):
+    if changes and all(result.ok for result in results.values()) and not dry_run:
         with transaction.atomic():
             _write_sheet(
                 user=user,
@@ -309,6 +327,8 @@ def _write_sheet(*, user, unit, reporting_month, changes: list[_Change], submiss
         .values_list("pk", "version")
     )
     for change in stored:
+        if change.entry.expected_version is None:  # no page shown: whatever is stored now
+            change.entry.expected_version = versions.get(change.contribution.pk, 0)
         if versions.get(change.contribution.pk) != change.entry.expected_version:
             raise _conflict(change.contribution.pk)
     if any(change.contribution is None and change.entry.expected_version for change in changes):
@@ -327,7 +347,7 @@ def _write_sheet(*, user, unit, reporting_month, changes: list[_Change], submiss
             change.progress,
             change.problems,
         )
-        contribution.version = change.entry.expected_version + 1
+        contribution.version = (change.entry.expected_version or 0) + 1
         contribution.updated_by, contribution.updated_at = user, now
         # The unit's own figures replace a lead's 本月无数据 mark on its part.
         contribution.no_data_reason, contribution.no_data_at, contribution.no_data_by = "", None, None
