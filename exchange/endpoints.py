@@ -5,7 +5,7 @@ each call is audited by the API's base view. The work is `exchange.inbox.receive
 """
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
@@ -13,6 +13,8 @@ from rest_framework.response import Response
 from api.base import ApiView
 from api.errors import ApiProblem
 from api.permissions import IsApiClient, client_of
+from api.serializers import ProblemSerializer
+from api.views import WRITE_ERRORS
 from exchange.inbox import ReceiveRefused, SenderIdentity, receive
 
 
@@ -89,7 +91,11 @@ class ReceiveView(ApiView):
         ),
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=True)],
         request=PUSH,
-        responses={200: ANSWER},
+        responses={
+            200: ANSWER,
+            **WRITE_ERRORS,
+            415: OpenApiResponse(ProblemSerializer, description="请求内容不是 JSON"),
+        },
     )
     def post(self, request):
         sender = sender_of(request)
