@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from accounts import roles
 from core.admin import HistoryAdmin, ReadOnlyAdmin
 from exchange.models import (
     CodeMapping,
@@ -81,6 +82,26 @@ class ReceivedFigureAdmin(ReadOnlyAdmin):
 
 @admin.register(Sender)
 class SenderAdmin(HistoryAdmin):
+    """Which API client may push as which county: the security administrator's, like the clients."""
+
     list_display = ("code", "name", "client")
     list_select_related = ("client",)
     raw_id_fields = ("client",)
+
+    def _manages(self, request) -> bool:
+        return roles.can_manage_api_clients(request.user)
+
+    def has_module_permission(self, request):
+        return self._manages(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._manages(request)
+
+    def has_add_permission(self, request):
+        return self._manages(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._manages(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._manages(request)

@@ -296,3 +296,10 @@ def test_the_received_months_page_does_not_query_more_with_more_months(
     post(client, body(month=9), token=token, key="key-9")
     with django_assert_max_num_queries(baseline):
         reader.get(reverse("exchange:received"))
+
+
+@pytest.mark.parametrize(("role", "status"), [("security", 200), ("office", 403), ("sysadmin", 403)])
+def test_only_the_security_administrator_registers_senders(role, status, user_in_role):
+    response = client_for(user_in_role(role)).get(reverse("admin:exchange_sender_changelist"))
+
+    assert response.status_code == status
