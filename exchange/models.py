@@ -202,6 +202,7 @@ class ReceivedFigure(models.Model):
     unit_code = models.CharField(_("单位代码"), max_length=100)
     unit_name = models.CharField(_("单位名称"), max_length=100, blank=True)
     task_row_code = models.CharField(_("任务行代码"), max_length=100, blank=True)
+    project_title = models.CharField(_("项目"), max_length=300, blank=True)
     task_row_title = models.CharField(_("任务内容"), max_length=300, blank=True)
     measure = models.CharField(_("计量单位"), max_length=20, blank=True)
     value = models.DecimalField(_("数值"), max_digits=16, decimal_places=4, null=True, blank=True)

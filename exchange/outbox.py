@@ -187,7 +187,9 @@ def outgoing_month(*, installation: ReceivingInstallation, year: int, month: int
                 "indicator_name": indicator.name,
                 "unit_name": contribution.unit.name,
                 "task_row": codes.task_row_code(row),
-                "task_row_title": row.title or row.project.title,
+                # As the monthly report's 项目 and 任务内容 columns write them, to compare line by line.
+                "project": f"{row.project.number}.{row.project.title}",
+                "task_row_title": row.title,
                 "measure": indicator.measure,
                 "value": None if figure.value is None else str(figure.value),
                 "stage": figure.stage,

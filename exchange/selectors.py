@@ -30,12 +30,18 @@ class IndicatorTotal:
     """An indicator of a received month: its figure as the sender's monthly report counts it."""
 
     task_row_code: str
+    project_title: str
     task_row_title: str
     indicator_code: str
     indicator_name: str
     measure: str
     additive: bool
     figures: list[ReceivedFigure] = field(default_factory=list)
+
+    @property
+    def report_key(self) -> tuple[str, str, str]:
+        """How the sender's monthly report names the line: 项目, 任务内容, 指标."""
+        return (self.project_title, self.task_row_title, self.indicator_name)
 
     @property
     def lead(self) -> ReceivedFigure | None:
@@ -65,6 +71,7 @@ def month_totals(*, sender_code: str, year: int, month: int) -> list[IndicatorTo
         if line is None:
             line = totals[figure.indicator_code] = IndicatorTotal(
                 task_row_code=figure.task_row_code,
+                project_title=figure.project_title,
                 task_row_title=figure.task_row_title,
                 indicator_code=figure.indicator_code,
                 indicator_name=figure.indicator_name,

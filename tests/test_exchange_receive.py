@@ -1,12 +1,15 @@
 """The receiving end: POST /api/v1/exchange/receive/ by a registered sender, and the office's pages."""
 
+import io
 import json
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import Workbook
 
 from api import services as api_services
 from audit.models import AuditEvent
@@ -20,6 +23,7 @@ FORWARDED = "2023-05-22T16:00:00+08:00"
 
 def value(indicator="I-1", unit="U-1", number="100", *, lead=True, additive=True, **extra) -> dict:
     return {
+        "project": "3.促进高质量充分就业",
         "indicator": indicator,
         "unit": unit,
         "indicator_name": f"指标{indicator}",
@@ -303,3 +307,77 @@ def test_only_the_security_administrator_registers_senders(role, status, user_in
     response = client_for(user_in_role(role)).get(reverse("admin:exchange_sender_changelist"))
 
     assert response.status_code == status
+
+
+# --- comparing with the sender's monthly report ----------------------------------------------------
+
+
+def report_file(lines: list[tuple[str, str, str, object]]) -> SimpleUploadedFile:
+    """A workbook laid out as the monthly report: a title, the header row, one line per indicator."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["隆回县重点民生实事月度调度表（2023年5月）"])
+    sheet.append(
+        ["序号", "层级", "项目", "任务内容", "牵头单位", "牵头领导", "指标", "计量单位", "目标", "累计完成"]
+    )
+    for number, (project, task, name, figure) in enumerate(lines, start=1):
+        sheet.append([number, "省定", project, task, "县人社局", "", name, "人", 100, figure])
+    content = io.BytesIO()
+    workbook.save(content)
+    return SimpleUploadedFile("月度调度表.xlsx", content.getvalue())
+
+
+def test_it_compares_a_received_month_with_the_senders_monthly_report(received_month, office_user):
+    upload = report_file(
+        [
+            ("3.促进高质量充分就业", "促进就业", "指标I-1", 100),
+            ("3.促进高质量充分就业", "促进就业", "指标I-9", 7),
+        ]
+    )
+
+    response = client_for(office_user).post(received_month, {"report": upload})
+
+    assert response.status_code == 200
+    lines = [
+        (line.key[2], line.received, line.reported, line.agrees) for line in response.context["comparison"]
+    ]
+    assert lines == [("指标I-1", "100", "100", True)]
+    assert "全部一致。" in response.content.decode()
+
+
+def test_it_names_a_difference_from_the_senders_monthly_report(received_month, office_user):
+    upload = report_file([("3.促进高质量充分就业", "促进就业", "指标I-1", 90)])
+
+    response = client_for(office_user).post(received_month, {"report": upload})
+
+    assert response.context["differences"] == 1
+    assert "有1项不一致。" in response.content.decode()
+
+
+def test_it_refuses_a_file_that_is_not_a_monthly_report(received_month, office_user):
+    response = client_for(office_user).post(
+        received_month, {"report": SimpleUploadedFile("x.xlsx", b"not a workbook")}
+    )
+
+    assert response.status_code == 400
+    assert "不是有效的 Excel 工作簿" in response.content.decode()
+
+
+def test_it_refuses_a_workbook_without_the_reports_columns(received_month, office_user):
+    workbook, content = Workbook(), io.BytesIO()
+    workbook.active.append(["序号", "名称"])
+    workbook.save(content)
+
+    response = client_for(office_user).post(
+        received_month, {"report": SimpleUploadedFile("x.xlsx", content.getvalue())}
+    )
+
+    assert response.status_code == 400
+    assert "这不是月度调度表" in response.content.decode()
+
+
+def test_the_leader_may_compare_but_a_liaison_may_not(received_month, leader_user, renshe_liaison):
+    upload = report_file([("3.促进高质量充分就业", "促进就业", "指标I-1", 100)])
+
+    assert client_for(leader_user).post(received_month, {"report": upload}).status_code == 200
+    assert client_for(renshe_liaison).post(received_month, {"report": upload}).status_code == 403
