@@ -8,9 +8,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import registry
 from audit.models import AuditEvent
 
-EVENT_LABELS = {
+# The audit log's own events; each app labels its own (audit.registry.label_events).
+AUDIT_EVENT_LABELS = {
     "login": "登录",
     "logout": "退出登录",
     "login.locked": "账号锁定（连续登录失败）",
@@ -19,41 +21,20 @@ EVENT_LABELS = {
     "admin.import": "后台导入",
     "admin.network_refused": "后台访问地址不在允许范围",
     "access.denied": "拒绝访问（无权限或超出本单位范围）",
-    "reporting.entry_locked": "修改已锁定的月度数据",
-    "reporting.import": "Excel导入月度数据",
-    "submission.submit": "提交",
-    "submission.return": "退回",
-    "submission.approve": "审核通过",
-    "submission.verify": "核验通过",
-    "submission.forward": "上报",
-    "submission.reopen": "重新打开",
-    "account.created": "新建账号",
-    "account.changed": "账号变更",
-    "account.unlocked": "解除登录锁定",
-    "account.password_changed": "修改密码",
-    "account.password_must_change": "设置首次登录须改密码",
-    "permission.changed": "用户组与权限变更",
     "audit.purged": "清理过期审计记录",
-    "backup.created": "备份",
-    "backup.restored": "从备份恢复",
-    "beneficiary.reveal_full": "查看完整身份证号",
-    "evaluation.evidence_downloaded": "下载佐证材料",
-    "beneficiary.export_full": "导出完整名单",
-    "beneficiary.export_masked": "导出名单（脱敏）",
 }
 KIND_LABELS = {"created": "新增", "changed": "修改", "deleted": "删除"}
-# Models that moved to another app: their earlier events keep the old label and read the same.
-MOVED_MODELS = {("reporting", "membership"): ("accounts", "membership")}
 
 
 def event_label(event: str) -> str:
     """The event in words: “指标数据 修改” for figures.changed, the table above for the rest."""
-    if event in EVENT_LABELS:
-        return EVENT_LABELS[event]
+    labels = registry.event_labels()
+    if event in AUDIT_EVENT_LABELS or event in labels:
+        return str(AUDIT_EVENT_LABELS.get(event) or labels[event])
     parts = event.split(".")
     if len(parts) == 3 and parts[2] in KIND_LABELS:
         try:
-            model = apps.get_model(*MOVED_MODELS.get((parts[0], parts[1]), (parts[0], parts[1])))
+            model = apps.get_model(*registry.current_model(parts[0], parts[1]))
         except LookupError:
             return event
         return f"{model._meta.verbose_name} {KIND_LABELS[parts[2]]}"

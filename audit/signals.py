@@ -1,18 +1,18 @@
 """Audit rows for every create, change and delete of plan data, figures and evaluations.
 
 django-simple-history writes a historical record in the same transaction as each save or
-delete; the audit row is written right after it, in that transaction too. Beneficiary
-lists are left out here: their services write their own audit rows, which name records,
-never a person's numbers.
+delete; the audit row is written right after it, in that transaction too, for the apps that
+asked for it (audit.registry.audit_history_of). Beneficiary lists are left out: their services
+write their own audit rows, which name records, never a person's numbers.
 """
 
 from django.dispatch import receiver
 from django.forms.models import model_to_dict
 from simple_history.signals import post_create_historical_record
 
+from audit import registry
 from audit.services import record, record_many
 
-AUDITED_APPS = {"projects", "reporting", "evaluation", "accounts"}
 KINDS = {"+": "created", "~": "changed", "-": "deleted"}
 # Personal or secret fields whose values never go into the log (only that they changed).
 UNLOGGED_VALUES = {"phone", "id_number", "id_hash", "password"}
@@ -51,7 +51,7 @@ def _history_event(instance, history_instance, user, changes) -> dict:
 
 @receiver(post_create_historical_record, dispatch_uid="audit_history")
 def record_history(sender, instance, history_instance, history_user=None, **kwargs):
-    if instance._meta.app_label not in AUDITED_APPS:
+    if not registry.is_audited(instance._meta.app_label):
         return
     record(**_history_event(instance, history_instance, history_user, lambda: _changes(history_instance)))
 

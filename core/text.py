@@ -84,3 +84,14 @@ class RefusesControlCharacters:
                 if not isinstance(validator, ProhibitNullCharactersValidator)
             ]
             field.validators.append(no_control_characters_multiline if multiline else no_control_characters)
+
+
+def official_name(name: str) -> str:
+    """A person's name as the plan's tables print it: a two-character name spaced to three characters' width.
+
+    李良 → 李  良 (two spaces, the width of one character), so that names line up in a column.
+    Names of any other length, and names already spaced, are returned unchanged.
+    """
+    if len(name) == 2 and all(unicodedata.east_asian_width(char) == "W" for char in name):
+        return f"{name[0]}  {name[1]}"
+    return name

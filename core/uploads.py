@@ -66,11 +66,25 @@ def check_archive(path: Path | BinaryIO, *, size: int) -> None:
         for part in parts
         if part.file_size > RATIO_CHECK_FROM_BYTES and part.file_size > ratio * max(part.compress_size, 1)
     ]
+    strings = max((part.file_size for part in parts if not _is_worksheet(part.filename)), default=0)
+    if strings > limit("IMPORT_MAX_STRINGS_BYTES"):
+        raise UploadRefused(
+            _(
+                "文件中的文字内容解压后过大（约%(size)s MB，上限%(limit)s MB），已拒绝。"
+                "请只在模板的白色单元格中填写，不要粘贴大段文字或其他表格。"
+            )
+            % {"size": round(strings / MB, 1), "limit": round(limit("IMPORT_MAX_STRINGS_BYTES") / MB, 1)}
+        )
     if expanded > limit("IMPORT_MAX_UNCOMPRESSED_BYTES") or suspicious:
         raise UploadRefused(
             _("文件解压后过大（约%(size)s MB），疑似异常文件，已拒绝。请只上传本平台下载的模板。")
             % {"size": round(expanded / MB)}
         )
+
+
+def _is_worksheet(name: str) -> bool:
+    """A sheet's rows, which openpyxl's read-only mode streams (and the row cap bounds)."""
+    return name.startswith("xl/worksheets/") and name.endswith(".xml") and "/_rels/" not in name
 
 
 def too_large_message(size: int) -> str:

@@ -257,12 +257,13 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 5000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * MB)
 FILE_UPLOAD_PERMISSIONS = 0o640
 # The monthly Excel import (reporting/imports/): checked before and while the workbook is read.
-# The defaults are in core/limits.py; the first three may be set in the environment.
+# The defaults are in core/limits.py; the first four may be set in the environment.
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", UPLOAD_LIMITS["IMPORT_MAX_UPLOAD_BYTES"])
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", UPLOAD_LIMITS["IMPORT_MAX_ROWS"])
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int(
     "IMPORT_MAX_UNCOMPRESSED_BYTES", UPLOAD_LIMITS["IMPORT_MAX_UNCOMPRESSED_BYTES"]
 )
+IMPORT_MAX_STRINGS_BYTES = env_int("IMPORT_MAX_STRINGS_BYTES", UPLOAD_LIMITS["IMPORT_MAX_STRINGS_BYTES"])
 # An Excel upload waits between preview and confirmation in the database (reporting.PendingImport),
 # so a confirmation may reach any app server: there is no IMPORT_PENDING_DIR any more.
 # Uploads and beneficiary import batches (full ID numbers) left unconfirmed are purged after this

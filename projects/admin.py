@@ -46,7 +46,10 @@ def targets_locked(obj: Indicator | TaskRow | None) -> bool:
 
 def target_lock_notice(plan_year: PlanYear) -> str:
     """The help line over locked target fields, with a link to the adjustment form (指标调整)."""
-    url = f"{reverse('evaluation:adjustment_new')}?year={plan_year.year}"
+    route = target_lock.adjustment_route()
+    if route is None:
+        return str(target_lock.LOCKED_MESSAGE)
+    url = f"{reverse(route)}?year={plan_year.year}"
     return format_html('{}（<a href="{}">{}</a>）', target_lock.LOCKED_MESSAGE, url, _("提出指标调整"))
 
 

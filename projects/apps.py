@@ -6,3 +6,8 @@ class ProjectsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "projects"
     verbose_name = _("民生实事方案")
+
+    def ready(self):
+        from audit import registry
+
+        registry.audit_history_of("projects")

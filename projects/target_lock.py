@@ -12,19 +12,18 @@ from then on a new target is filed as a target adjustment (`projects.targets`,
 `evaluation.adjustments`), in force from its effective month, so earlier months keep theirs.
 
 One rule, asked here by the admin (read-only fields), its history revert and the plan loader.
-`projects` sits below `reporting`, so the rule asks the database through the reverse relations
-(`TaskRow.submissions`, `PlanYear.reporting_months`) and names the locked statuses itself;
-tests/test_target_lock.py keeps them equal to `reporting.models.Submission.LOCKED_STATUSES`.
+`projects` sits below `reporting`, which alone knows when figures are locked: it states that
+condition at start-up (`lock_targets_when`, from `ReportingConfig.ready`), so this module names
+no app above it. With no condition stated, no target is locked.
 """
+
+from collections.abc import Callable
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import Refused
 from projects.models import Indicator, TaskRow
-
-# `reporting.models.Submission.LOCKED_STATUSES`, by value.
-LOCKED_SUBMISSION_STATUSES = ("approved", "verified", "forwarded", "closed")
 
 # The fields a figure is judged by: changed in place, they would change a locked month's report.
 TARGET_FIELDS = ("kind", "operator", "baseline_value", "target_value", "target_stage", "target_text")
@@ -36,14 +35,38 @@ class TargetLocked(Refused):
     """A locked target was about to change in place."""
 
 
-def locked_rows_q(prefix: str = "") -> Q:
-    """Task rows (or rows under `prefix`, e.g. "task_row__") whose indicators' targets are locked.
+_lock_conditions: list[Callable[[str], Q]] = []
+# The page where a locked target is changed, as a route name (the app that files adjustments says).
+_adjustment_route: list[str] = []
 
-    A join through the reverse relations: ask it with `.exists()`, or add DISTINCT to list rows.
+
+def adjust_targets_at(route_name: str) -> None:
+    """Name the route of the form that files a target adjustment (指标调整), for the lock's notices."""
+    _adjustment_route[:] = [route_name]
+
+
+def adjustment_route() -> str | None:
+    return _adjustment_route[0] if _adjustment_route else None
+
+
+def lock_targets_when(condition: Callable[[str], Q]) -> None:
+    """State when a task row's targets are locked: `condition(prefix)` is a Q on task rows (under
+    `prefix`, e.g. "task_row__") that holds for a row whose figures are locked."""
+    if condition not in _lock_conditions:
+        _lock_conditions.append(condition)
+
+
+def locked_rows_q(prefix: str = "") -> Q:
+    """Task rows (or rows under `prefix`) whose indicators' targets are locked.
+
+    It may join through reverse relations: ask it with `.exists()`, or add DISTINCT to list rows.
     """
-    return Q(**{f"{prefix}submissions__status__in": LOCKED_SUBMISSION_STATUSES}) | Q(
-        **{f"{prefix}project__tier__plan_year__reporting_months__forwarded_at__isnull": False}
-    )
+    if not _lock_conditions:
+        return Q(pk__in=[])
+    locked = Q()
+    for condition in _lock_conditions:
+        locked |= condition(prefix)
+    return locked
 
 
 def row_targets_locked(task_row_id: int | None) -> bool:

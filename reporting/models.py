@@ -365,6 +365,8 @@ class PendingImport(models.Model):
     """An Excel upload between its preview and its confirmation (reporting.imports.pending).
 
     Kept in the database, not on one server's disk, so the confirmation may reach any server.
+    What is kept is the workbook as read once on upload (`parsed`), not the file: the preview and
+    the confirmation check it against the database again without parsing the file again.
     Only its uploader may read it. Removed once confirmed or replaced by newer uploads; one left
     longer than IMPORT_PENDING_MAX_AGE is emptied (`expired`), so its confirmation can say why.
     """
@@ -379,8 +381,9 @@ class PendingImport(models.Model):
     )
     file_name = models.CharField(_("文件名"), max_length=200)
     size = models.PositiveIntegerField(_("文件大小"))
-    # At most IMPORT_MAX_UPLOAD_BYTES (checked before it is stored); empty once expired.
-    content = models.BinaryField(_("文件内容"), blank=True)
+    # reporting.imports.reader.Upload.as_data(): bounded by the row cap and each cell's limit;
+    # null once expired.
+    parsed = models.JSONField(_("读取结果"), null=True, blank=True)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True, db_index=True)
     expired = models.BooleanField(_("已过期清除"), default=False)
 
@@ -391,3 +394,12 @@ class PendingImport(models.Model):
 
     def __str__(self):
         return f"{self.file_name}（{self.unit}）"
+
+
+def rows_with_locked_figures(prefix: str = "") -> models.Q:
+    """Task rows (under `prefix`) with locked figures: a locked submission of the row, or a month
+    of its year forwarded as a whole. Their targets then change only through 指标调整
+    (projects.target_lock, told of this condition in ReportingConfig.ready)."""
+    return models.Q(**{f"{prefix}submissions__status__in": Submission.LOCKED_STATUSES}) | models.Q(
+        **{f"{prefix}project__tier__plan_year__reporting_months__forwarded_at__isnull": False}
+    )

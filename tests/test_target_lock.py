@@ -20,7 +20,7 @@ from projects import target_lock, targets
 from projects.admin import IndicatorResource
 from projects.models import Indicator
 from projects.services import BUNDLED_PLANS_DIR, PlanFileError, load_plan, read_plan_file
-from reporting.models import ReportingMonth, Submission
+from reporting.models import ReportingMonth, Submission, rows_with_locked_figures
 from tests.roles import EMPLOYMENT, client_for, indicator, provincial_row, submission_in
 
 pytestmark = pytest.mark.django_db
@@ -80,8 +80,8 @@ def bundled_plan(**employment) -> dict:
 # --- the rule -----------------------------------------------------------------------------------
 
 
-def test_it_locks_on_the_statuses_reporting_locks():
-    assert set(target_lock.LOCKED_SUBMISSION_STATUSES) == {str(s) for s in Submission.LOCKED_STATUSES}
+def test_it_locks_on_the_condition_reporting_states():
+    assert target_lock.locked_rows_q() == rows_with_locked_figures()
 
 
 def test_it_leaves_targets_unlocked_while_the_row_waits_for_review(

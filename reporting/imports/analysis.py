@@ -23,7 +23,7 @@ from core.numbers import NotANumber, read_decimal
 from core.permissions import require
 from core.uploads import UploadRefused
 from projects.models import Indicator, TaskRow, Unit
-from reporting.imports.reader import Issue, UploadRow, read_upload
+from reporting.imports.reader import Issue, Upload, UploadRow, read_upload
 from reporting.imports.template import (
     EXPLANATION,
     FUNDS,
@@ -223,17 +223,21 @@ class _RowCheck:
         return funds, progress, problems
 
 
-def analyse(path: Path | BinaryIO, *, user, size: int, commit: bool = False) -> ImportPlan:
-    """Check an upload against the unit's sheet and run it through the services.
+def read_for(path: Path | BinaryIO, *, user, size: int) -> tuple[Upload, ReportingMonth]:
+    """Read an upload once, for the user's own unit, with its month; UploadRefused for a file
+    refused as a whole (not a template, another unit's, a month that does not exist)."""
+    unit = _unit_of(user)
+    upload = read_upload(path, size=size)
+    return upload, _month_of(upload, unit)
 
-    Without `commit` the save is rolled back: the plan lists what would change
-    and every problem, and nothing is written. With `commit` the same checks run
-    again and, if nothing stands in the way, the month is saved, all or nothing.
-    Raises UploadRefused for a file refused as a whole.
-    """
+
+def _unit_of(user) -> Unit:
     unit = roles.unit_of(user)
     require(unit is not None, _("数据导入仅供单位联络员使用。"))
-    upload = read_upload(path, size=size)
+    return unit
+
+
+def _month_of(upload: Upload, unit: Unit) -> ReportingMonth:
     if upload.unit_id != unit.pk:
         raise UploadRefused(_("该模板不是为本单位生成的，请下载本单位的模板后再填写。"))
     reporting_month = (
@@ -243,6 +247,19 @@ def analyse(path: Path | BinaryIO, *, user, size: int, commit: bool = False) -> 
     )
     if reporting_month is None:
         raise UploadRefused(_("模板中的月份（%(year)s年%(month)s月）不存在。") % vars(upload))
+    return reporting_month
+
+
+def analyse(upload: Upload, *, user, commit: bool = False) -> ImportPlan:
+    """Check a read upload against the unit's sheet as it is now and run it through the services.
+
+    Without `commit` the save is rolled back: the plan lists what would change
+    and every problem, and nothing is written. With `commit` the same checks run
+    again and, if nothing stands in the way, the month is saved, all or nothing.
+    Raises UploadRefused for an upload refused as a whole.
+    """
+    unit = _unit_of(user)
+    reporting_month = _month_of(upload, unit)
     plan = ImportPlan(reporting_month=reporting_month, unit=unit)
     sheet = {entry.task_row.pk: entry for entry in entry_sheet(unit=unit, reporting_month=reporting_month)}
     groups: dict[int, list[UploadRow]] = {}

@@ -1,13 +1,12 @@
 """Uploads waiting for confirmation, between the preview and the confirm: rows of PendingImport.
 
 In the database, so a confirmation may reach another application server than its preview.
-Each is read only by the user who uploaded it. The file is read from memory (a BytesIO), never
-from a per-server directory.
+Each is read only by the user who uploaded it. The file is parsed once, on upload; what is kept
+is the parsed workbook (reporting.imports.reader.Upload), never the file or a per-server directory.
 """
 
 from __future__ import annotations
 
-import io
 import re
 import secrets
 from datetime import datetime, timedelta
@@ -16,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.uploads import limit
+from reporting.imports.reader import Upload
 from reporting.models import PendingImport
 
 TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
@@ -27,9 +27,9 @@ def stale_cutoff() -> datetime:
     return timezone.now() - timedelta(seconds=limit("IMPORT_PENDING_MAX_AGE"))
 
 
-def workbook(pending: PendingImport) -> io.BytesIO:
-    """The stored file, for the reader."""
-    return io.BytesIO(bytes(pending.content))
+def stored_upload(pending: PendingImport) -> Upload:
+    """The upload as it was read when it arrived."""
+    return Upload.from_data(pending.parsed)
 
 
 def find_pending(user, token: str) -> PendingImport | None:
@@ -40,10 +40,8 @@ def find_pending(user, token: str) -> PendingImport | None:
 
 
 @transaction.atomic
-def store_pending(*, user, unit, reporting_month, name: str, content: bytes) -> PendingImport:
-    """Keep a checked upload until it is confirmed or expires; the user's oldest beyond five go."""
-    if len(content) > limit("IMPORT_MAX_UPLOAD_BYTES"):
-        raise ValueError("upload larger than IMPORT_MAX_UPLOAD_BYTES")
+def store_pending(*, user, unit, reporting_month, name: str, size: int, upload: Upload) -> PendingImport:
+    """Keep a read upload until it is confirmed or expires; the user's oldest beyond five go."""
     purge_pending()
     pending = PendingImport.objects.create(
         token=secrets.token_hex(16),
@@ -51,8 +49,8 @@ def store_pending(*, user, unit, reporting_month, name: str, content: bytes) -> 
         unit=unit,
         reporting_month=reporting_month,
         file_name=name[:200],
-        size=len(content),
-        content=content,
+        size=size,
+        parsed=upload.as_data(),
     )
     kept = PendingImport.objects.filter(user=user, expired=False).order_by("-created_at", "-pk")
     old = list(kept.values_list("pk", flat=True)[MAX_PENDING_PER_USER:])
@@ -80,4 +78,4 @@ def purge_pending(*, older_than: datetime | None = None) -> int:
     kept_until = cutoff - timedelta(seconds=limit("IMPORT_PENDING_MAX_AGE"))
     PendingImport.objects.filter(created_at__lt=kept_until).delete()
     stale = PendingImport.objects.filter(created_at__lt=cutoff, expired=False)
-    return stale.update(content=b"", expired=True)
+    return stale.update(parsed=None, expired=True)

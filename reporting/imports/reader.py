@@ -37,6 +37,7 @@ from reporting.imports.template import (
     VERSION,
     TemplateColumn,
 )
+from reporting.workflow.validation import EXPLANATION_LIMIT, TEXT_LIMIT, too_long
 
 logger = logging.getLogger(__name__)
 
@@ -89,10 +90,59 @@ class UploadRow:
 
 @dataclass
 class Upload:
+    """What an upload holds, read once: kept as `as_data()` between the preview and the confirm."""
+
     year: int
     month: int
     unit_id: int | None
     lines: list[UploadRow]
+
+    def as_data(self) -> dict:
+        """Plain JSON data (reporting.imports.pending stores it), read back by `from_data`."""
+        return {
+            "year": self.year,
+            "month": self.month,
+            "unit_id": self.unit_id,
+            "lines": [
+                {
+                    "row": line.row,
+                    "task_row_id": line.task_row_id,
+                    "indicator_id": line.indicator_id,
+                    "version": line.version,
+                    "cells": {str(index): text for index, text in line.cells.items() if text},
+                    "issues": [
+                        [str(issue.message), issue.row, issue.column and issue.column.index]
+                        for issue in line.issues
+                    ],
+                }
+                for line in self.lines
+            ],
+        }
+
+    @classmethod
+    def from_data(cls, data: dict) -> Upload:
+        column_at = {column.index: column for column in COLUMNS}
+        return cls(
+            year=data["year"],
+            month=data["month"],
+            unit_id=data["unit_id"],
+            lines=[
+                UploadRow(
+                    row=line["row"],
+                    task_row_id=line["task_row_id"],
+                    indicator_id=line["indicator_id"],
+                    version=line["version"],
+                    cells={
+                        column.index: line["cells"].get(str(column.index), "")
+                        for column in (*NUMERIC_COLUMNS, *TEXT_COLUMNS)
+                    },
+                    issues=[
+                        Issue(message, row, column_at.get(index)) for message, row, index in line["issues"]
+                    ],
+                )
+                for line in data["lines"]
+            ],
+        )
 
 
 def _cell_text(value, *, numeric: bool) -> tuple[str, str | None]:
@@ -128,6 +178,17 @@ def _id(value) -> int | None | str:
 
 NUMERIC_COLUMNS = (VALUE, FUNDS)
 TEXT_COLUMNS = (STAGE, EXPLANATION, PROGRESS, PROBLEMS)
+# What a cell may hold once read: the field's own limit (checked, with its message, by the
+# services), then cut. So what is kept between preview and confirm is bounded by the row cap,
+# whatever the file held; a longer cell is refused with the limit named, never saved cut.
+CELL_LIMITS = {
+    VALUE.index: 100,
+    FUNDS.index: 100,
+    STAGE.index: 100,
+    EXPLANATION.index: EXPLANATION_LIMIT,
+    PROGRESS.index: TEXT_LIMIT,
+    PROBLEMS.index: TEXT_LIMIT,
+}
 
 
 def read_upload(path: Path | BinaryIO, *, size: int) -> Upload:
@@ -229,6 +290,9 @@ def _line(row: int, values: tuple) -> UploadRow | None:
     cells, issues = {}, []
     for column in (*NUMERIC_COLUMNS, *TEXT_COLUMNS):
         text, error = _cell_text(values[column.index - 1], numeric=column in NUMERIC_COLUMNS)
+        cap = CELL_LIMITS[column.index]
+        if len(text) > cap:
+            text, error = text[:cap], too_long(text, cap, what=str(column.header))
         cells[column.index] = text
         if error:
             issues.append(Issue(error, row, column))

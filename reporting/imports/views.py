@@ -24,14 +24,14 @@ from core.permissions import require
 from reporting.calendar.deadlines import (
     chosen_reporting_month,
 )
-from reporting.imports.analysis import analyse
+from reporting.imports.analysis import analyse, read_for
 from reporting.imports.pending import (
     discard_pending,
     find_pending,
     is_stale,
     purge_pending,
     store_pending,
-    workbook,
+    stored_upload,
 )
 from reporting.imports.template import ImportTemplateExporter
 
@@ -123,15 +123,17 @@ def _upload(request, unit):
         return _upload_page(request, unit, reporting_month, error=error, status=413)
     content = b"".join(uploaded.chunks())
     try:
-        plan = analyse(io.BytesIO(content), user=request.user, size=len(content))
+        # Parsed here, once: the preview and the confirmation work from what is stored.
+        read, month = read_for(io.BytesIO(content), user=request.user, size=len(content))
     except uploads.UploadRefused as exc:
         return _upload_page(request, unit, reporting_month, error=str(exc), status=400)
     pending = store_pending(
         user=request.user,
         unit=unit,
-        reporting_month=plan.reporting_month,
+        reporting_month=month,
         name=uploaded.name,
-        content=content,
+        size=len(content),
+        upload=read,
     )
     return redirect("reporting:import_preview", token=pending.token)
 
@@ -166,7 +168,7 @@ def preview(request, token: str):
     confirm = request.method == "POST"
     try:
         # Checked again on confirmation: the month may have been locked since the preview.
-        plan = analyse(workbook(pending), user=request.user, size=pending.size, commit=confirm)
+        plan = analyse(stored_upload(pending), user=request.user, commit=confirm)
     except uploads.UploadRefused as exc:
         discard_pending(pending)
         messages.error(request, str(exc))
