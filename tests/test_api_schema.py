@@ -1,0 +1,102 @@
+"""schemathesis against the served schema: every endpoint, with the test data, answers no 5xx and
+only what the schema says (status, content type, body).
+
+The schema is read from /api/v1/schema/ and the calls go to the application in-process (WSGI), in
+the test's database with the bundled plan and a verified month; examples are few and derandomised,
+so the run is short and the same each time.
+"""
+
+import collections
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.api_clients import make_api_client
+from tests.roles import submission_in
+
+ENDPOINTS = (
+    "years",
+    "tiers",
+    "projects",
+    "task-rows",
+    "indicators",
+    "units",
+    "data-values",
+    "completeness",
+    "beneficiaries",
+)
+EXAMPLES = 15
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
+@pytest.fixture(name="api_schema")
+def api_schema_fixture(plan_2023):
+    return schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())
+
+
+@pytest.fixture(name="full_token")
+def full_token_fixture(
+    security_user, renshe_liaison, office_user, statistics_user, employment_row, march, settings
+) -> str:
+    """A client of every scope (write for 县人社局, working view, personal data), with a verified March."""
+    settings.API_RATE = "100000/min"
+    submission_in(
+        "verified",
+        row=employment_row,
+        month=march,
+        liaison=renshe_liaison,
+        office=office_user,
+        statistics=statistics_user,
+    )
+    _client, token = make_api_client(
+        security_user,
+        name="全部范围",
+        can_write=True,
+        units=["县人社局"],
+        working_view=True,
+        personal_data=True,
+        reveal_id_numbers=True,
+    )
+    return token
+
+
+def test_the_schema_is_openapi_3_1_with_every_endpoint(api_schema):
+    raw = api_schema.raw_schema
+    assert raw["openapi"] == "3.1.0"
+    assert set(raw["paths"]) == {f"/api/v1/{name}/" for name in ENDPOINTS}
+
+
+def test_every_answer_matches_the_schema(api_schema, full_token):
+    headers = {"Authorization": f"Bearer {full_token}"}
+    calls = []
+    for result in api_schema.get_all_operations():
+        operation = result.ok()
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=EXAMPLES,
+            derandomize=True,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        def check(case):
+            response = case.call(headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"})
+            calls.append((case.operation.label, response.status_code))
+            case.validate_response(response, checks=CHECKS)
+
+        check()
+    statuses = collections.Counter(status for _label, status in calls)
+    assert statuses[200] and not statuses[401] and not statuses[403], statuses
+    assert {label for label, _status in calls} == {
+        f"{method} /api/v1/{name}/"
+        for method, name in [("GET", name) for name in ENDPOINTS] + [("POST", "data-values")]
+    }
