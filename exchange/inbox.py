@@ -21,6 +21,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from core.errors import Refused
+from core.text import control_characters_message
 from exchange.models import ReceivedBatch, ReceivedFigure
 
 MAX_VALUES = 50000
@@ -70,6 +71,9 @@ def _text(item: dict, key: str, limit: int, problems: list, where: str, *, requi
         problems.append(_("%(where)s：%(key)s 应为文字。") % {"where": where, "key": key})
         return ""
     value = value.strip()
+    if control_characters_message(value, multiline=False):
+        problems.append(control_characters_message(value, multiline=False, what=f"{where}：{key} "))
+        return ""
     if required and not value:
         problems.append(_("%(where)s：缺少 %(key)s。") % {"where": where, "key": key})
     if len(value) > limit:
@@ -109,10 +113,14 @@ def _trail(item: dict, problems: list, where: str) -> list:
     if not isinstance(trail, list) or len(trail) > 100 or not all(isinstance(step, dict) for step in trail):
         problems.append(_("%(where)s：审核记录摘要格式不正确。") % {"where": where})
         return []
-    return [
+    steps = [
         {key: str(step.get(key) or "")[:100] for key in ("action", "action_display", "by", "at")}
         for step in trail
     ]
+    if any(control_characters_message(text, multiline=False) for step in steps for text in step.values()):
+        problems.append(control_characters_message("\x00", multiline=False, what=f"{where}：审核记录摘要"))
+        return []
+    return steps
 
 
 def _period(payload: dict) -> tuple[int, int]:

@@ -19,6 +19,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from exchange.models import Sender
 from tests.api_clients import make_api_client
 from tests.roles import submission_in
 
@@ -33,6 +34,8 @@ ENDPOINTS = (
     "completeness",
     "beneficiaries",
 )
+# The exchange's receiving end (exchange/endpoints.py), called by a client registered as a sender.
+EXCHANGE = "exchange/receive"
 EXAMPLES = 15
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
@@ -65,13 +68,14 @@ def full_token_fixture(
         personal_data=True,
         reveal_id_numbers=True,
     )
+    Sender.objects.create(client=_client, code="430524", name="隆回县")
     return token
 
 
 def test_the_schema_is_openapi_3_1_with_every_endpoint(api_schema):
     raw = api_schema.raw_schema
     assert raw["openapi"] == "3.1.0"
-    assert set(raw["paths"]) == {f"/api/v1/{name}/" for name in ENDPOINTS}
+    assert set(raw["paths"]) == {f"/api/v1/{name}/" for name in (*ENDPOINTS, EXCHANGE)}
 
 
 def test_every_answer_matches_the_schema(api_schema, full_token):
@@ -98,5 +102,6 @@ def test_every_answer_matches_the_schema(api_schema, full_token):
     assert statuses[200] and not statuses[401] and not statuses[403], statuses
     assert {label for label, _status in calls} == {
         f"{method} /api/v1/{name}/"
-        for method, name in [("GET", name) for name in ENDPOINTS] + [("POST", "data-values")]
+        for method, name in [("GET", name) for name in ENDPOINTS]
+        + [("POST", "data-values"), ("POST", EXCHANGE)]
     }

@@ -381,3 +381,12 @@ def test_the_leader_may_compare_but_a_liaison_may_not(received_month, leader_use
 
     assert client_for(leader_user).post(received_month, {"report": upload}).status_code == 200
     assert client_for(renshe_liaison).post(received_month, {"report": upload}).status_code == 403
+
+
+def test_it_refuses_control_characters_and_writes_nothing(client, token):
+    response = post(client, body(value(text="说明\x00"), value("I-2", trail=[{"by": "a\x01"}])), token=token)
+
+    assert response.status_code == 400
+    messages = " ".join(error["message"] for error in response.json()["errors"])
+    assert "第1条：text" in messages and "第2条：审核记录摘要" in messages and "控制字符" in messages
+    assert not ReceivedFigure.objects.exists()
