@@ -58,7 +58,9 @@ def _office_group() -> Group:
         content_type__app_label="accounts", content_type__model__in=["membership", "historicalmembership"]
     )
     group.permissions.set(
-        Permission.objects.filter(Q(content_type__app_label__in=["projects", "reporting"]) | roles)
+        Permission.objects.filter(
+            Q(content_type__app_label__in=["projects", "reporting", "exchange"]) | roles
+        )
     )
     return group
 

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "evaluation",
     "bulletins",
     "api",
+    "exchange",
     "demo",
 ]
 
@@ -396,3 +397,13 @@ SPECTACULAR_SETTINGS = {
 
 # Audit rows younger than this are never deleted (purge_audit_log; on PostgreSQL also a trigger).
 AUDIT_RETENTION_DAYS = 180
+
+# The exchange (docs/exchange.md): who this installation is when it pushes its forwarded months
+# upstream, and how hard it tries. The receiving installations and their tokens' variable names
+# are configured in the admin (接收平台); no token is stored in the database.
+EXCHANGE_SENDER_CODE = os.environ.get("EXCHANGE_SENDER_CODE", "430524")
+EXCHANGE_SENDER_NAME = os.environ.get("EXCHANGE_SENDER_NAME", "隆回县")
+EXCHANGE_PUSH_TRIES = env_int("EXCHANGE_PUSH_TRIES", 3)
+EXCHANGE_RETRY_BACKOFF_SECONDS = float(os.environ.get("EXCHANGE_RETRY_BACKOFF_SECONDS", "2"))
+EXCHANGE_CONNECT_TIMEOUT_SECONDS = float(os.environ.get("EXCHANGE_CONNECT_TIMEOUT_SECONDS", "5"))
+EXCHANGE_READ_TIMEOUT_SECONDS = float(os.environ.get("EXCHANGE_READ_TIMEOUT_SECONDS", "60"))

@@ -17,11 +17,13 @@ urlpatterns = [
     ),
     path("accounts/text-size/", text_size, name="text_size"),
     path("admin/", admin.site.urls),
+    path("api/v1/exchange/", include("exchange.api_urls")),
     path("api/v1/", include("api.urls")),
     path("audit/", include("accounts.audit_urls")),
     path("beneficiaries/", include("beneficiaries.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("bulletins/", include("bulletins.urls")),
+    path("exchange/", include("exchange.urls")),
     path("", include("reporting.urls")),
 ]
 

@@ -10,7 +10,18 @@ from audit.selectors import event_label
 from reporting.models import ReviewEvent
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("core", "audit", "projects", "accounts", "reporting", "evaluation", "beneficiaries", "ops", "demo")
+APPS = (
+    "core",
+    "audit",
+    "projects",
+    "accounts",
+    "reporting",
+    "evaluation",
+    "beneficiaries",
+    "exchange",
+    "ops",
+    "demo",
+)
 # event="…" in a record() call, and the values of an app's table of event names (beneficiaries.services).
 RECORDED = re.compile(r'event="([a-z_.]+)"|^\s+"[a-z_]+": "([a-z_]+\.[a-z_.]+)",$', re.MULTILINE)
 
