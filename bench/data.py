@@ -37,6 +37,7 @@ from bench.sizes import (
     YEAR,
     Size,
 )
+from projects import codes
 
 # --- generation (inside a Django process bound to the new database) --------------------------------
 
@@ -144,8 +145,13 @@ class _Maker(FigureMaker):
         from projects.models import PlanYear, Unit
 
         call_command("load_plan", stdout=io.StringIO())
+        first = codes.next_unit_number(Unit.objects.values_list("code", flat=True))
         Unit.objects.bulk_create(
-            Unit(name=f"基准乡镇{index:02d}镇人民政府", kind=Unit.Kind.TOWNSHIP)
+            Unit(
+                name=f"基准乡镇{index:02d}镇人民政府",
+                kind=Unit.Kind.TOWNSHIP,
+                code=codes.unit_code(first + index - 1),
+            )
             for index in range(1, self.spec.townships + 1)
         )
         return [PlanYear.objects.get(year=YEAR)]
@@ -161,7 +167,8 @@ class _Maker(FigureMaker):
             + [Unit.Kind.COUNTY_DEPARTMENT] * (spec.units - spec.townships - 14)
         )
         units = Unit.objects.bulk_create(
-            Unit(name=f"基准单位{index:03d}", kind=kind) for index, kind in enumerate(kinds, start=1)
+            Unit(name=f"基准单位{index:03d}", kind=kind, code=codes.unit_code(index))
+            for index, kind in enumerate(kinds, start=1)
         )
         leaders = Person.objects.bulk_create(Person(name=f"基准领导{index:02d}") for index in range(1, 41))
         years = []
@@ -176,7 +183,12 @@ class _Maker(FigureMaker):
                 for position, (kind, label) in enumerate(Tier.Kind.choices, start=1)
             ]
             projects = Project.objects.bulk_create(
-                Project(tier=tiers[index % 4], number=index // 4 + 1, title=f"民生项目{index + 1}")
+                Project(
+                    tier=tiers[index % 4],
+                    number=index // 4 + 1,
+                    title=f"民生项目{index + 1}",
+                    code=codes.project_code(tiers[index % 4].code, index // 4 + 1),
+                )
                 for index in range(spec.rows_per_year // 4)
             )
             rows = TaskRow.objects.bulk_create(
@@ -184,6 +196,7 @@ class _Maker(FigureMaker):
                     project=projects[index // 4],
                     position=index % 4 + 1,
                     title=f"任务{index + 1}",
+                    code=codes.task_row_code(projects[index // 4].code, index % 4 + 1),
                     lead_unit=rng.choice(units),
                     leader=rng.choice(leaders) if rng.random() < 0.9 else None,
                 )
@@ -202,7 +215,14 @@ class _Maker(FigureMaker):
             indicators = []
             for row in rows:
                 for position in range(1, spec.indicators_per_row + 1):
-                    indicators.append(Indicator(task_row=row, position=position, **self._indicator_fields()))
+                    indicators.append(
+                        Indicator(
+                            task_row=row,
+                            position=position,
+                            code=codes.indicator_code(row.code, position),
+                            **self._indicator_fields(),
+                        )
+                    )
             Indicator.objects.bulk_create(indicators, batch_size=BATCH)
             years.append(plan_year)
         return years
@@ -250,7 +270,12 @@ class _Maker(FigureMaker):
             self._user(f"import_{rows}", role=Role.LIAISON, unit=unit)
             task_rows = rows // (IMPORT_INDICATORS_PER_ROW + 1)
             projects = Project.objects.bulk_create(
-                Project(tier=tier, number=number + index + 1, title=f"导入项目{number + index + 1}")
+                Project(
+                    tier=tier,
+                    number=number + index + 1,
+                    title=f"导入项目{number + index + 1}",
+                    code=codes.project_code(tier.code, number + index + 1),
+                )
                 for index in range(-(-task_rows // 10))
             )
             number += len(projects)
@@ -259,6 +284,7 @@ class _Maker(FigureMaker):
                     project=projects[index // 10],
                     position=index % 10 + 1,
                     title=f"任务{index}",
+                    code=codes.task_row_code(projects[index // 10].code, index % 10 + 1),
                     lead_unit=unit,
                 )
                 for index in range(task_rows)
@@ -268,6 +294,7 @@ class _Maker(FigureMaker):
                     Indicator(
                         task_row=row,
                         position=position,
+                        code=codes.indicator_code(row.code, position),
                         name=f"导入指标{row.pk}-{position}",
                         kind="quantity",
                         measure="人",

@@ -131,6 +131,9 @@ class Bench(WorkbookBench):
             result.styled_floor_median_ms = self.matrix_styled_floor().median_ms
         if want("imports"):
             self.imports()
+            from bench.api_values import measure_api
+
+            measure_api(self, self.import_confirms)
         return [
             asdict(result) | {"ratio": result.ratio, "styled_ratio": result.styled_ratio}
             for result in self.results

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-VERSION = 2
+VERSION = 3  # 3: the plan's stable codes
 YEAR = 2023  # the plan year measured
 MONTH = 11  # the reviewed month measured (review list, dashboard, exports)
 FORM_MONTH = 12  # the month the liaison fills in the benchmark (no submission yet)

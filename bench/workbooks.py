@@ -169,6 +169,7 @@ class WorkbookBench(PageBench):
         return buffer.getvalue()
 
     def imports(self) -> None:
+        self.import_confirms = {}
         from django.core.files.uploadedfile import SimpleUploadedFile
         from openpyxl import load_workbook
 
@@ -220,6 +221,7 @@ class WorkbookBench(PageBench):
                 return status
 
             timing = timed(confirmed, reps=reps, budget=budget, writes=True, traced=traced)
+            self.import_confirms[rows] = timing
             measured = runs[1:] if traced else runs  # without the profile run
             timing.median_ms = statistics.median(measured) * 1000
             timing.p95_ms = _percentile(measured, 0.95) * 1000
