@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext as _
 
 from core.text import official_name
@@ -191,8 +193,13 @@ _ROW_FIELDS = (
     "note",
     "lead_unit_id",
     "lead_unit__name",
-    "leader__name",
+    "leader_printed",
 )
+
+
+def _printed(relation: str):
+    """The person's name as the 附表 prints it (Person.printed_name), else the name itself."""
+    return Coalesce(NullIf(f"{relation}__printed_name", Value("")), f"{relation}__name")
 
 
 def matrix_content(plan_year: PlanYear) -> MatrixContent:
@@ -202,7 +209,9 @@ def matrix_content(plan_year: PlanYear) -> MatrixContent:
     order the plan names them in); a unit group names its collective 责任人.
     """
     people = dict(
-        ResponsiblePerson.objects.filter(plan_year=plan_year).values_list("unit_id", "person__name")
+        ResponsiblePerson.objects.filter(plan_year=plan_year)
+        .annotate(printed=_printed("person"))
+        .values_list("unit_id", "printed")
     )
     parties: dict[int, list[tuple[bool, int | None, str, str]]] = {}
     for row_id, role, unit_id, unit_name, group_name, group_title in (
@@ -217,6 +226,7 @@ def matrix_content(plan_year: PlanYear) -> MatrixContent:
         parties.setdefault(row_id, []).append((responsible, unit_id, name, group_title or ""))
     rows = list(
         TaskRow.objects.filter(project__tier__plan_year=plan_year)
+        .annotate(leader_printed=_printed("leader"))
         .order_by("project__tier__position", "project__number", "position")
         .values_list(*_ROW_FIELDS)
     )

@@ -166,7 +166,9 @@ def _load(data: dict, loader: _Loader) -> None:
     for item in data["people"]:
         unit = unit_named(item["unit"]) if item.get("unit") else None
         people[item["name"]] = loader.upsert(
-            Person, {"name": item["name"], "unit": unit}, {"title": item.get("title", "")}
+            Person,
+            {"name": item["name"], "unit": unit},
+            {"title": item.get("title", ""), "printed_name": item.get("printed_name", "")},
         )
 
     def person_named(name: str | None) -> Person | None:

@@ -207,6 +207,14 @@ class Person(models.Model):
         verbose_name=_("所在单位"),
     )
     title = models.CharField(_("职务"), max_length=100, blank=True)
+    # How the plan's 附表 prints the name where it is not the usual spacing (岳   涛, 张 诚); the
+    # responsibility matrix prints it so. Blank: the name spaced by the usual rule (李  良).
+    printed_name = models.CharField(
+        _("附表写法"),
+        max_length=60,
+        blank=True,
+        help_text=_("附表中的姓名写法（含空格），与通常写法不同时填写，责任分解表按此打印。"),
+    )
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     is_active = models.BooleanField(_("在职"), default=True)
     history = HistoricalRecords()
