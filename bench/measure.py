@@ -133,7 +133,7 @@ class Bench(WorkbookBench):
             self.imports()
             from bench.api_values import measure_api
 
-            measure_api(self, self.import_confirms)
+            measure_api(self, previews=self.import_previews, confirms=self.import_confirms)
         return [
             asdict(result) | {"ratio": result.ratio, "styled_ratio": result.styled_ratio}
             for result in self.results

@@ -169,7 +169,7 @@ class WorkbookBench(PageBench):
         return buffer.getvalue()
 
     def imports(self) -> None:
-        self.import_confirms = {}
+        self.import_confirms, self.import_previews = {}, {}
         from django.core.files.uploadedfile import SimpleUploadedFile
         from openpyxl import load_workbook
 
@@ -199,6 +199,7 @@ class WorkbookBench(PageBench):
             floor = timed(read, reps=reps, budget=budget, traced=traced)
             note = f"文件 {len(content) / 1024:.0f} KiB" + ("" if traced else "；内存未测（追踪太慢）")
             preview = timed(upload, reps=reps, budget=budget, traced=traced)
+            self.import_previews[rows] = preview
             self._add(
                 f"import_preview_{rows}",
                 f"模板导入预览（{rows:,}行）",

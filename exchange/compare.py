@@ -44,6 +44,9 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+DATA_SHEET = "调度明细"
+
+
 def report_lines(content: bytes) -> dict[tuple[str, str, str], str]:
     """The report's lines: (项目, 任务内容, 指标) → 累计完成 as text; UploadRefused if not the report."""
     try:
@@ -51,7 +54,9 @@ def report_lines(content: bytes) -> dict[tuple[str, str, str], str]:
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
         raise UploadRefused(_("无法读取该文件，请上传对方平台导出的月度调度表（.xlsx）。")) from exc
     try:
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        # The full detail is on the data sheet (调度明细); a report of an older version has one sheet.
+        sheet = workbook[DATA_SHEET] if DATA_SHEET in workbook.sheetnames else workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
         header = None
         for _number, row in zip(range(HEADER_SEARCH_ROWS), rows, strict=False):
             if row and row[0] == "序号":
@@ -59,7 +64,8 @@ def report_lines(content: bytes) -> dict[tuple[str, str, str], str]:
                 break
         if header is None or not all(name in header for name in COLUMNS):
             raise UploadRefused(
-                _("这不是月度调度表：第一张工作表中没有“%(columns)s”列。") % {"columns": "”“".join(COLUMNS)}
+                _("这不是月度调度表：“调度明细”工作表中没有“%(columns)s”列。")
+                % {"columns": "”“".join(COLUMNS)}
             )
         at = [header.index(name) for name in COLUMNS]
         lines = {}

@@ -1,5 +1,6 @@
 """Every dashboard answers in the same number of queries for a small year and a very large one."""
 
+import uuid
 from datetime import datetime
 from decimal import Decimal
 
@@ -33,11 +34,13 @@ def grow(plan_year, *, office) -> int:
     projects = list(Project.objects.filter(tier__plan_year=plan_year))
     units = list(Unit.objects.filter(kind=Unit.Kind.COUNTY_DEPARTMENT))
     leaders = list(Person.objects.filter(name__in=["张胤", "王兰鹏", "刘琴", "杨喜国"])) + [None]
+    batch = f"EXTRA-{uuid.uuid4().hex[:8]}"  # bulk_create gives no code of its own
     rows = TaskRow.objects.bulk_create(
         TaskRow(
             project=projects[number % len(projects)],
             position=100 + number,
             title=f"附加任务{number}",
+            code=f"{batch}-R{number}",
             lead_unit=units[number % len(units)],
             leader=leaders[number % len(leaders)],
         )
@@ -47,6 +50,7 @@ def grow(plan_year, *, office) -> int:
         Indicator(
             task_row=row,
             position=position,
+            code=f"{row.code}-I{position}",
             name=f"附加指标{row.position}-{position}",
             kind=Indicator.Kind.QUANTITY,
             measure="个",

@@ -60,7 +60,7 @@ def monthly_report_file(county: Installation) -> bytes:
 
 def monthly_report(county: Installation) -> dict[str, Decimal]:
     """The county's 月度调度表 for May: 指标 → 累计完成, for every indicator with a counted figure."""
-    sheet = load_workbook(io.BytesIO(monthly_report_file(county))).worksheets[0]
+    sheet = load_workbook(io.BytesIO(monthly_report_file(county)))["调度明细"]
     rows = list(sheet.iter_rows(values_only=True))
     header_at = next(index for index, row in enumerate(rows) if row[0] == "序号")
     header = list(rows[header_at])

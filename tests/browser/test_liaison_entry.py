@@ -42,7 +42,8 @@ def test_liaison_enters_corrects_and_submits_on_a_phone(
 
     login(page, "renshe_liaison")
     expect(page.get_by_role("heading", level=1)).to_contain_text("县人社局的待办")  # the to-do landing
-    page.get_by_role("link", name="本月填报").click()
+    page.locator("summary", has_text="菜单").click()  # on a phone the navigation is folded
+    page.get_by_role("navigation").get_by_role("link", name=re.compile("^本月填报")).click()
     expect(page).to_have_url(re.compile(r"/report/"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("本月填报 · 县人社局")
 
