@@ -21,12 +21,13 @@ setup: $(STAMP)
 
 install: $(STAMP)
 
-# Two workers (pytest-xdist), each with its own test database; transactional and browser tests run last on each.
+# Two workers (pytest-xdist), each with its own test database; transactional and browser tests run last on each;
+# the tests of one xdist_group (the two installations of the exchange) stay on one worker.
 # pytest prints the 25 slowest tests and the total time.
 TEST_WORKERS ?= 2
 test: $(STAMP)
 	DATABASE_URL= $(BIN)/python manage.py makemigrations --check --dry-run --settings=minsheng.settings_test
-	$(BIN)/pytest -n $(TEST_WORKERS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -5,16 +5,28 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
 from core.errors import BadRequest
+from core.text import NULL_CHARACTER_MESSAGE, unstorable_text_in
 
 
 class RefusedMiddleware:
-    """A `BadRequest` raised by a view, answered as the 400 page with its message."""
+    """A `BadRequest` raised by a view, answered as the 400 page with its message.
+
+    An address holding a NUL is refused before the view runs, unless the view's class answers
+    such refusals in its own format (`answers_bad_addresses`, the API's problem+json).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if getattr(getattr(view_func, "cls", None), "answers_bad_addresses", False):
+            return None
+        if unstorable_text_in(request.GET):
+            return render(request, "400.html", {"messages_list": [NULL_CHARACTER_MESSAGE]}, status=400)
+        return None
 
     def process_exception(self, request, exception):
         if isinstance(exception, BadRequest):

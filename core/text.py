@@ -13,6 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 # Invisible format characters (Cf: U+200B zero-width space, U+200E, U+FEFF…) and control characters (Cc).
 HIDDEN_CATEGORIES = frozenset({"Cf", "Cc"})
@@ -64,6 +65,39 @@ def no_control_characters_multiline(value) -> None:
     """Validator of multi-line text: line breaks and tabs allowed."""
     if message := control_characters_message(value, multiline=True):
         raise ValidationError(message, code="control_characters")
+
+
+def _unstorable(text: str) -> bool:
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, as a JSON body's "\\ud800" decodes to
+        return True
+    return False
+
+
+def unstorable_text_in(data) -> bool:
+    """Whether a request's parameters or parsed body hold text no database column can take.
+
+    PostgreSQL holds no NUL in text or JSON, and no text is UTF-8 with a lone surrogate: a filter
+    or a stored copy of such text fails inside the database driver, so the request is refused
+    before anything reads it. Takes a QueryDict, or JSON-like data (dicts, lists, strings).
+    """
+    if isinstance(data, str):
+        return _unstorable(data)
+    if hasattr(data, "lists"):  # a QueryDict: every value of every name
+        return any(_unstorable(key) or any(map(_unstorable, values)) for key, values in data.lists())
+    if isinstance(data, dict):
+        return any(unstorable_text_in(key) or unstorable_text_in(value) for key, value in data.items())
+    if isinstance(data, list | tuple):
+        return any(unstorable_text_in(item) for item in data)
+    return False
+
+
+NULL_CHARACTER_MESSAGE = gettext_lazy(
+    "请求中含有不允许的字符（空字符\\0或残缺的Unicode代理字符），请检查链接或提交的内容后重试。"
+)
 
 
 class RefusesControlCharacters:

@@ -57,9 +57,15 @@ class Installation:
     def manage(self, *args: str, check: bool = True, timeout: int = 600) -> subprocess.CompletedProcess:
         command = [sys.executable, "manage.py", *args]
         # Our own manage.py with our own arguments: nothing from outside reaches the command line.
-        return subprocess.run(  # noqa: S603
-            command, cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=timeout, check=check
+        done = subprocess.run(  # noqa: S603
+            command, cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=timeout
         )
+        if check and done.returncode:
+            # The command's own words, so a failure in CI says what went wrong inside it.
+            raise RuntimeError(
+                f"{self.name}: manage.py {args[0]} exited {done.returncode}:\n{done.stderr[-3000:]}"
+            )
+        return done
 
     def shell(self, code: str):
         """Run `code` in the installation; the last line it prints, read as JSON."""
@@ -143,8 +149,8 @@ def databases(workdir: Path) -> tuple[str, str]:
     settings = connection.settings_dict
     if connection.vendor == "postgresql":
         run_url = os.environ["DATABASE_URL"]
-        base = urlsplit(run_url).path.lstrip("/") or "minsheng"
-        copies = [f"{base}_a", f"{base}_b"]
+        # Named after this worker's own test database, so two pytest-xdist workers never share one.
+        copies = [f"{settings['NAME']}_county", f"{settings['NAME']}_prefecture"]
         connection.close()  # a template database must have no other session
         _postgres(run_url, [f'DROP DATABASE IF EXISTS "{name}"' for name in copies])
         _postgres(run_url, [f'CREATE DATABASE "{name}" TEMPLATE "{settings["NAME"]}"' for name in copies])

@@ -17,7 +17,8 @@ from openpyxl import load_workbook
 
 from tests.exchange_installations import TOKEN_ENV, Installation, databases, received_state
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# One worker builds the two installations once for the whole module (make test runs --dist loadgroup).
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("two_installations")]
 
 PUSH_MAY = ("exchange", "push", "--to", "邵阳市平台", "--year", "2023", "--month", "5")
 

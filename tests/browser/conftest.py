@@ -7,10 +7,12 @@ each test restores the bundled plan itself through the `plan_2023` fixture.
 
 import os
 import re
+import warnings
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from accounts.models import Membership
@@ -85,9 +87,15 @@ def screenshot(request):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     base = re.sub(r"[^\w.-]+", "_", request.node.name).strip("_")
 
-    def shoot(page: Page, step: str, *, full_page: bool = True) -> Path:
+    def shoot(page: Page, step: str, *, full_page: bool = True) -> Path | None:
         path = SCREENSHOTS / f"{base}--{step}.png"
-        page.screenshot(path=str(path), full_page=full_page)
+        try:
+            page.screenshot(path=str(path), full_page=full_page)
+        except PlaywrightError as exc:
+            # An artifact for people, asserted by nothing: Chromium under load sometimes refuses a
+            # capture ("Unable to capture screenshot"), which must not fail the behaviour under test.
+            warnings.warn(f"screenshot {path.name} not taken: {exc.message}", stacklevel=2)
+            return None
         return path
 
     return shoot
