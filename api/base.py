@@ -23,6 +23,8 @@ class ApiView(APIView):
 
     # core.middleware leaves an address holding a NUL to us: refused below as problem+json.
     answers_bad_addresses = True
+    # False where the view's own validation refuses such text item by item, with the item named.
+    refuses_unstorable_body = True
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -30,7 +32,9 @@ class ApiView(APIView):
         # fails inside PostgreSQL as a 500 wherever it is filtered on or stored (the idempotency
         # record keeps the answer, which names the fields).
         body = request.data if request.method in ("POST", "PUT", "PATCH") else None
-        if unstorable_text_in(request.query_params) or unstorable_text_in(body):
+        if unstorable_text_in(request.query_params) or (
+            self.refuses_unstorable_body and unstorable_text_in(body)
+        ):
             raise ApiProblem(str(NULL_CHARACTER_MESSAGE), status_code=400, code="null_character")
 
     def finalize_response(self, request, response, *args, **kwargs):

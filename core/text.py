@@ -42,9 +42,10 @@ def is_plain_username(text: str) -> bool:
     return bool(PLAIN_USERNAME.match(text))
 
 
-# C0 controls and DEL; multi-line text may hold \t, \n and \r.
-_ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_CONTROL_IN_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls and DEL, and lone surrogates (no database stores them); multi-line text may hold
+# \t, \n and \r.
+_ANY_CONTROL = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+_CONTROL_IN_MULTILINE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def control_characters_message(text, *, multiline: bool = True, what: str = "") -> str | None:

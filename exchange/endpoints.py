@@ -82,6 +82,9 @@ ANSWER = inline_serializer(
 
 class ReceiveView(ApiView):
     permission_classes = [IsApiClient, IsExchangeSender]
+    # exchange.inbox refuses control characters (NUL and lone surrogates included) in every text
+    # it keeps, naming each item, and stores nothing of a refused push.
+    refuses_unstorable_body = False
 
     @extend_schema(
         summary="接收下级平台推送的整月数据",

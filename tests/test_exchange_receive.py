@@ -390,3 +390,12 @@ def test_it_refuses_control_characters_and_writes_nothing(client, token):
     messages = " ".join(error["message"] for error in response.json()["errors"])
     assert "第1条：text" in messages and "第2条：审核记录摘要" in messages and "控制字符" in messages
     assert not ReceivedFigure.objects.exists()
+
+
+def test_it_refuses_a_lone_surrogate_and_writes_nothing(client, token):
+    response = post(client, body(value(text="说明\ud800")), token=token)
+
+    assert response.status_code == 400
+    messages = " ".join(error["message"] for error in response.json()["errors"])
+    assert "第1条：text" in messages and "控制字符" in messages
+    assert not ReceivedFigure.objects.exists()
