@@ -12,7 +12,8 @@
 (function () {
   "use strict";
 
-  var ROOT = "minsheng:entry-draft:";
+  // Set in base.html, where layout.js also reads it to drop every draft at logout.
+  var ROOT = document.documentElement.getAttribute("data-draft-root") || "minsheng:entry-draft:";
   var KEEP_DAYS = 40;
   var form = document.querySelector("form.sheet[data-draft-key]");
   if (!form) {

@@ -4,6 +4,8 @@
  * - The collapsible header menu and month picker are open on wide screens (CSS shows them there
  *   already, in browsers that know ::details-content).
  * - The current dashboard tab is scrolled into view in the one-line tab strip of a phone.
+ * - Logging out drops the entry page's unsaved drafts from this browser: a phone is often shared,
+ *   and a draft must not wait there for the next person (drafts are kept per user even so).
  */
 (function () {
   "use strict";
@@ -60,7 +62,26 @@
     }
   }
 
+  function dropDraftsAtLogout() {
+    var root = document.documentElement.getAttribute("data-draft-root");
+    var forms = document.querySelectorAll("form[data-clears-drafts]");
+    if (!root || !forms.length) return;
+    function drop() {
+      try {
+        var storage = window.localStorage;
+        for (var i = storage.length - 1; i >= 0; i--) {
+          var key = storage.key(i);
+          if (key && key.indexOf(root) === 0) storage.removeItem(key);
+        }
+      } catch (error) {
+        // storage switched off: there are no drafts to drop
+      }
+    }
+    for (var i = 0; i < forms.length; i++) forms[i].addEventListener("submit", drop);
+  }
+
   function start() {
+    dropDraftsAtLogout();
     openOnWideScreens();
     checkTables();
     showCurrentTab();

@@ -214,6 +214,23 @@ def test_a_draft_can_be_thrown_away(page: Page, live_server, township_user, logi
     expect(page.locator("#draft-offer")).to_be_hidden()
 
 
+@pytest.mark.browser_context_args(**PHONE)
+def test_logging_out_drops_the_drafts_from_the_phone(page: Page, live_server, township_user, login):
+    login(page, "jsq_phone")
+    entry = f"{live_server.url}{ENTRY}"
+    page.goto(entry)
+    page.locator("section.row-card").filter(has_text=ROW_TITLE).get_by_label(EMPLOYMENT).fill("150")
+    assert page.evaluate("Object.keys(localStorage).some(k => k.startsWith('minsheng:entry-draft:'))")
+    page.locator("summary", has_text="菜单").click()  # on a phone the navigation is folded
+    page.get_by_role("button", name="退出").click()
+    expect(page).to_have_url(re.compile(r"/accounts/(login|logout)/"))
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('minsheng:entry-draft:'))") == []
+
+    login(page, "jsq_phone")
+    page.goto(entry)
+    expect(page.locator("#draft-offer")).to_be_hidden()
+
+
 @pytest.mark.browser_context_args(**DESKTOP)
 def test_the_township_entry_page_works_on_a_desktop(
     page: Page, live_server, township_user, login, screenshot
