@@ -10,25 +10,23 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
 from demo.services import create_demo_accounts, create_demo_figures
-from projects.models import Indicator, Person, TaskRow, Unit
+from projects.models import Indicator, Person, PlanYear, TaskRow, Unit
 from reporting.models import Submission
-from tests.database import restore_snapshot, take_snapshot
+from tests.database import built_once
 
 VIEWPORTS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1366, "height": 900}}
 TAP = 44  # px, the smallest tap target on a phone
 YEAR = "year=2023&month=8"
 
-_SNAPSHOT = []
 
-
-def demo_year(plan_year) -> None:
-    """The demo accounts and nine months of figures; built once, then restored from a snapshot."""
-    if _SNAPSHOT:
-        restore_snapshot(_SNAPSHOT[0])
-        return
+def _build_demo_year(plan_year) -> None:
     create_demo_accounts(require_password_change=False)
     create_demo_figures(plan_year=plan_year, months=9)
-    _SNAPSHOT.append(take_snapshot())
+
+
+def demo_year() -> PlanYear:
+    """The bundled plan, the demo accounts and nine months of figures; in a transactional test."""
+    return built_once("demo-year", _build_demo_year)
 
 
 @dataclass(frozen=True)

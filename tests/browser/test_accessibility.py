@@ -21,9 +21,8 @@ from tests.browser.screens import (
 
 
 @pytest.fixture
-def year(plan_2023):
-    demo_year(plan_2023)
-    return plan_2023
+def year(transactional_db):
+    return demo_year()
 
 
 def check(page, base: str, pages: dict[str, str], sizes=tuple(VIEWPORTS)) -> dict[str, list[str]]:

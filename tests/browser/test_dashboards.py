@@ -13,7 +13,7 @@ from projects.models import Indicator, Person, PlanYear, TaskRow
 from reporting.dashboards.board import board
 from reporting.models import Figure, Submission
 from reporting.progress import Status
-from tests.database import restore_snapshot, take_snapshot
+from tests.database import built_once
 
 WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 812}}
 EMPLOYMENT = "城镇新增就业"  # 王兰鹏; made seriously behind in July and August
@@ -35,24 +35,17 @@ def fall_behind(name: str, *, months: tuple[int, ...], value: int) -> None:
     ).update(value=Decimal(value))
 
 
-_YEAR = []  # a snapshot of the database once `year` was first built, for the tests after it
+def _build_year(plan_year) -> None:
+    create_demo_accounts(require_password_change=False)
+    create_demo_figures(plan_year=plan_year, months=9)
+    fall_behind(EMPLOYMENT, months=(7, 8), value=300)
+    fall_behind(BEDS, months=(7, 8), value=100)
 
 
 @pytest.fixture
-def year(plan_2023):
-    """Nine months of demo figures (January–August forwarded), two indicators behind since July.
-
-    Built once, then restored from a snapshot for each later test.
-    """
-    if _YEAR:
-        restore_snapshot(_YEAR[0])
-        return PlanYear.objects.get(year=2023)
-    create_demo_accounts(require_password_change=False)
-    create_demo_figures(plan_year=plan_2023, months=9)
-    fall_behind(EMPLOYMENT, months=(7, 8), value=300)
-    fall_behind(BEDS, months=(7, 8), value=100)
-    _YEAR.append(take_snapshot())
-    return plan_2023
+def year(transactional_db) -> PlanYear:
+    """Nine months of demo figures (January–August forwarded), two indicators behind since July."""
+    return built_once("dashboards-year", _build_year)
 
 
 def tile_count(page: Page, status: str) -> int:

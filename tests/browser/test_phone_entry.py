@@ -9,11 +9,11 @@ import re
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from accounts.models import Role
 from reporting.models import Figure
+from tests.browser.screens import serious_violations
 from tests.roles import EMPLOYMENT, STARTUP_TRAINING, TRAINING
 
 PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}
@@ -52,9 +52,7 @@ def assert_no_horizontal_scroll(page: Page, width: int) -> None:
 
 
 def assert_axe_clean(page: Page) -> None:
-    results = Axe().run(page)
-    bad = [item for item in results.response["violations"] if item["impact"] in ("serious", "critical")]
-    assert not bad, results.generate_report()
+    assert serious_violations(page) == []
 
 
 def report(capsys, text: str) -> None:

@@ -30,9 +30,8 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture
-def year(plan_2023):
-    demo_year(plan_2023)
-    return plan_2023
+def year(transactional_db):
+    return demo_year()
 
 
 def pages_of(role: str) -> dict[str, str]:
