@@ -3,8 +3,9 @@
 - POST: every value of the largest import unit's month, in one request, against the import of the
   same values as a liaison makes it: the upload (parsed once, previewed) plus the confirmation
   (`import_preview_<rows>` + `import_confirm_<rows>`, measured just before); both rolled back.
-- GET: every counted value of the measured year through `/api/v1/data-values/`, page by page,
-  against the floor of reading the same figures with one bare query and writing them as JSON.
+- GET: every counted value of the measured year, and then of every year, through
+  `/api/v1/data-values/`, page by page, against the floor of reading the same figures with one
+  bare query and writing them as JSON.
 """
 
 from __future__ import annotations
@@ -84,34 +85,36 @@ def measure_api(bench, *, previews: dict[int, Timing], confirms: dict[int, Timin
         floor_label="同一数据的Excel导入（上传＋确认）",
         note="一次请求，全部成功或全部不写",
     )
-    _measure_year_read(bench)
+    _measure_year_read(bench, YEAR)
+    _measure_year_read(bench, None)
 
 
-def _measure_year_read(bench) -> None:
+def _measure_year_read(bench, year: int | None) -> None:
+    """Every counted value of one year (or of every year, with `year` None), page by page."""
     from reporting.counting import COUNTED
     from reporting.models import Figure
 
     http = _caller(bench)
-    counted = Figure.objects.filter(
-        contribution__submission__reporting_month__plan_year__year=YEAR,
-        contribution__submission__status__in=COUNTED,
-    )
+    counted = Figure.objects.filter(contribution__submission__status__in=COUNTED)
+    if year is not None:
+        counted = counted.filter(contribution__submission__reporting_month__plan_year__year=year)
     values = counted.count()
+    base = f"/api/v1/data-values/?page_size={PAGE_SIZE}" + (f"&year={year}" if year is not None else "")
 
     def read_all():
-        url, pages = f"/api/v1/data-values/?year={YEAR}&page_size={PAGE_SIZE}", 0
+        url = base
         while url:
             response = http.get(url)
             assert response.status_code == 200, response.status_code
             cursor = response.json().get("next_cursor")
-            pages += 1
-            url = f"/api/v1/data-values/?year={YEAR}&page_size={PAGE_SIZE}&cursor={cursor}" if cursor else ""
+            url = f"{base}&cursor={cursor}" if cursor else ""
         return 200
 
     def bare():
         fields = (
             "contribution__unit__code",
             "indicator__code",
+            "contribution__submission__reporting_month__plan_year__year",
             "contribution__submission__reporting_month__month",
             "value",
             "stage",
@@ -122,8 +125,8 @@ def _measure_year_read(bench) -> None:
     floor = timed(bare, reps=reps, budget=budget, traced=False)
     timing = timed(read_all, reps=reps, budget=budget, traced=False, beside=floor)
     bench._add(
-        "api_get_year",
-        f"接口读取全年已核验数据（{values:,}个）",
+        "api_get_year" if year is not None else "api_get_all_years",
+        f"接口读取{'全年' if year is not None else '全部年度'}已核验数据（{values:,}个）",
         timing,
         expect=200,
         floor=floor,
