@@ -278,7 +278,13 @@ class TaskRowChoices:
 @admin.register(TaskRow)
 class TaskRowAdmin(HistoryAdmin):
     list_display = ["__str__", "tier_name", "lead_unit", "leader_or_missing"]
-    list_filter = ["project__tier__plan_year", "project__tier__kind", MissingLeaderFilter, "lead_unit"]
+    list_filter = [
+        "project__tier__plan_year",
+        "project__tier__kind",
+        MissingLeaderFilter,
+        "people_listed",
+        "lead_unit",
+    ]
     list_select_related = ["project__tier__plan_year", "lead_unit", "leader"]
     search_fields = ["title", "project__title", "lead_unit__name", "leader__name"]
     autocomplete_fields = ["project", "lead_unit", "leader"]

@@ -7,9 +7,9 @@ indicator (the project's body text, for a project that is not split) follow it, 
 plan left for a target filled with the target or marked 待下达.
 
 Marks, each explained in a note under the table:
-- （推定）: the 附表 lists rows up to provincial item 9, and each of them names its 牵头领导; a row
-  without a 牵头领导 is not in it, so its 责任人 are those each unit names for the year (items 1–9),
-  not ones the plan gives for the row.
+- （推定）: a row whose 责任人 the 附表 does not list (`TaskRow.people_listed` unset: the 附表 stops
+  at provincial item 9) shows those each unit names for the year (items 1–9), not ones the plan
+  gives for the row; the mark stays until the office confirms the row, whoever fills in its leader.
 - （待补充）: a unit with no known 责任人; ⚠ 待补充: no 牵头领导 (the README's convention).
 - （注N）: the project's or row's note (where the system follows the body text rather than the 附表,
   or the plan is unclear), numbered in the order the notes appear.
@@ -163,10 +163,7 @@ class _Notes:
         key = []
         if self.inferred:
             key.append(
-                _(
-                    "“（推定）”：附表未列本行（附表只列至省级第9项），责任人按各单位在附表中的责任人推定，"
-                    "待专班办公室确认"
-                )
+                _("“（推定）”：附表未列明本行的责任人，按各单位在附表中的责任人推定，待专班办公室确认")
             )
         if self.unknown_person:
             key.append(_("“（待补充）”：方案未明确该单位的责任人，待专班办公室补充"))
@@ -194,6 +191,7 @@ _ROW_FIELDS = (
     "lead_unit_id",
     "lead_unit__name",
     "leader_printed",
+    "people_listed",
 )
 
 
@@ -268,6 +266,7 @@ def matrix_content(plan_year: PlanYear) -> MatrixContent:
         lead_unit_id,
         lead_unit_name,
         leader_name,
+        people_listed,
     ) in rows:
         split = rows_per_project[project_id] > 1 or bool(title)
         heading = f"{number}.{matrix_title or project_title}"
@@ -287,7 +286,6 @@ def matrix_content(plan_year: PlanYear) -> MatrixContent:
         units = _("牵头单位：%(units)s") % {"units": "、".join(leads)}
         if others:
             units += _("，责任单位：%(units)s") % {"units": "、".join(others)}
-        in_appendix = bool(leader_name)
         lines.append(
             MatrixLine(
                 tier_key=tier_id,
@@ -297,7 +295,7 @@ def matrix_content(plan_year: PlanYear) -> MatrixContent:
                 project_text=project_text,
                 item=item,
                 units=units,
-                responsible="\n".join(_responsible(named, people, notes, inferred=not in_appendix)),
+                responsible="\n".join(_responsible(named, people, notes, inferred=not people_listed)),
                 leader=_leader(leader_name, notes),
                 split=split,
             )

@@ -238,6 +238,7 @@ def _load_project(tier, project_data, loader, unit_named, person_named, groups) 
                 "title": row_data.get("title", ""),
                 "lead_unit": unit_named(row_data["lead"]),
                 "leader": person_named(row_data.get("leader")),
+                "people_listed": bool(row_data.get("people_listed", False)),
                 "note": row_data.get("note", ""),
                 **_given_codes(row_data),
             },

@@ -1,6 +1,6 @@
 import pytest
 
-from projects.models import Indicator, PlanYear, TaskRowParty
+from projects.models import Indicator, PlanYear, TaskRow, TaskRowParty
 from projects.services import PlanFileError, copy_plan_year
 
 pytestmark = pytest.mark.django_db
@@ -17,6 +17,13 @@ def test_it_copies_the_structure_with_targets_pending(plan_2023):
         TaskRowParty.objects.filter(task_row__project__tier__plan_year=plan_2023).count()
     )
     assert new_year.adjustment_deadline.isoformat() == "2024-09-15"
+
+
+def test_the_new_years_people_count_as_inferred_until_its_appendix_is_checked(plan_2023):
+    new_year = copy_plan_year(source=plan_2023, year=2024)
+    rows = TaskRow.objects.filter(project__tier__plan_year=new_year)
+    assert rows.count() == TaskRow.objects.filter(project__tier__plan_year=plan_2023).count()
+    assert not rows.filter(people_listed=True).exists()
 
 
 def test_it_refuses_to_copy_onto_an_existing_year(plan_2023):

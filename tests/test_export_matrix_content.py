@@ -3,9 +3,11 @@
 The sheet is built once for the module from the bundled plan and read back cell by cell.
 """
 
+import importlib
 import re
 
 import pytest
+from django.apps import apps as django_apps
 
 from core.text import official_name
 from projects.matrix_content import PENDING
@@ -214,7 +216,7 @@ NOTES = [
     "注6：方案此项牵头单位写作“国网供电隆回分公司”，即国网隆回供电公司。",
 ]
 KEY = (
-    "说明：“（推定）”：附表未列本行（附表只列至省级第9项），责任人按各单位在附表中的责任人推定，待专班办公室确认；"
+    "说明：“（推定）”：附表未列明本行的责任人，按各单位在附表中的责任人推定，待专班办公室确认；"
     "“（待补充）”：方案未明确该单位的责任人，待专班办公室补充；"
     "“⚠ 待补充”：方案未明确牵头领导，待专班办公室补充。"
 )
@@ -287,8 +289,16 @@ def test_it_marks_inferred_and_unknown_responsible_people(sheet, plan_2023, kind
     assert sheet.cell(row=sheet_row(plan_2023, kind, number, position), column=6).value == expected
 
 
+def test_the_bundled_plan_lists_the_people_of_provincial_items_1_to_9_only(plan_2023):
+    rows = plan_rows(plan_2023)
+    listed = [(row.project.tier.kind, row.project.number) for row in rows if row.people_listed]
+    assert len(listed) == 14
+    assert {number for _kind, number in listed} == set(range(1, 10))
+    assert {kind for kind, _number in listed} == {PROVINCIAL}
+
+
 def test_it_marks_no_person_of_a_row_the_appendix_lists(sheet, plan_2023):
-    listed = [offset for offset, row in enumerate(plan_rows(plan_2023), start=3) if row.leader_id is not None]
+    listed = [offset for offset, row in enumerate(plan_rows(plan_2023), start=3) if row.people_listed]
     assert len(listed) == 14
     for row in listed:
         # A row sharing its people with the one above (items 6 and 7) has them in that row's cell.
@@ -299,9 +309,46 @@ def test_it_marks_no_person_of_a_row_the_appendix_lists(sheet, plan_2023):
 
 def test_it_marks_every_person_of_a_row_the_appendix_does_not_list(sheet, plan_2023):
     for offset, row in enumerate(plan_rows(plan_2023), start=3):
-        if row.leader_id is None:
+        if not row.people_listed:
             for line in sheet.cell(row=offset, column=6).value.splitlines():
                 assert line.endswith(("（推定）", "（待补充）")) or line.startswith("各"), (offset, line)
+
+
+def _row(plan_year, kind, number, position) -> TaskRow:
+    return TaskRow.objects.get(
+        project__tier__plan_year=plan_year,
+        project__tier__kind=kind,
+        project__number=number,
+        position=position,
+    )
+
+
+def test_the_migration_keeps_the_rows_an_installation_printed_unmarked_as_listed(plan_2023):
+    migration = importlib.import_module("projects.migrations.0005_taskrow_people_listed")
+    rows = TaskRow.objects.filter(project__tier__plan_year=plan_2023)
+    rows.update(people_listed=False)
+
+    migration.keep_what_the_matrix_printed(django_apps, schema_editor=None)
+
+    assert set(rows.filter(people_listed=True)) == set(rows.filter(leader__isnull=False))
+
+
+def test_filling_in_the_leader_of_a_row_the_appendix_does_not_list_keeps_its_people_marked(plan_2023):
+    row = _row(plan_2023, PROVINCIAL, 10, 2)
+    row.leader = TaskRow.objects.filter(leader__isnull=False).first().leader
+    row.save()
+
+    people = matrix_sheet(plan_2023).cell(row=sheet_row(plan_2023, PROVINCIAL, 10, 2), column=6).value
+    assert people == "岳   涛（推定）\n各乡镇长、街道办事处主任"
+
+
+def test_a_row_the_office_confirms_prints_its_people_unmarked(plan_2023):
+    row = _row(plan_2023, PROVINCIAL, 10, 2)
+    row.people_listed = True
+    row.save()
+
+    people = matrix_sheet(plan_2023).cell(row=sheet_row(plan_2023, PROVINCIAL, 10, 2), column=6).value
+    assert people == "岳   涛\n各乡镇长、街道办事处主任"
 
 
 @pytest.mark.parametrize(

@@ -132,6 +132,14 @@ class TaskRow(Coded):
         verbose_name=_("牵头领导"),
         help_text=_("方案未明确的留空，由专班办公室补充。"),
     )
+    people_listed = models.BooleanField(
+        _("附表列明责任人"),
+        default=False,
+        help_text=_(
+            "方案附表列出了本行各单位的责任人时勾选。未勾选的行，责任分解表按各单位的年度责任人填写，"
+            "并标“（推定）”，待专班办公室核实后勾选。"
+        ),
+    )
     note = models.TextField(_("备注"), blank=True)
     history = HistoricalRecords()
 
