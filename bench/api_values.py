@@ -85,11 +85,11 @@ def measure_api(bench, *, previews: dict[int, Timing], confirms: dict[int, Timin
         floor_label="同一数据的Excel导入（上传＋确认）",
         note="一次请求，全部成功或全部不写",
     )
-    _measure_year_read(bench, YEAR)
-    _measure_year_read(bench, None)
+    _measure_read(bench, YEAR)
+    _measure_read(bench, None)
 
 
-def _measure_year_read(bench, year: int | None) -> None:
+def _measure_read(bench, year: int | None) -> None:
     """Every counted value of one year (or of every year, with `year` None), page by page."""
     from reporting.counting import COUNTED
     from reporting.models import Figure

@@ -23,6 +23,7 @@ from tests.matrix_workbook import (
     project_text,
     sheet_row,
 )
+from tests.roles import provincial_row
 
 pytestmark = pytest.mark.django_db
 
@@ -314,15 +315,6 @@ def test_it_marks_every_person_of_a_row_the_appendix_does_not_list(sheet, plan_2
                 assert line.endswith(("（推定）", "（待补充）")) or line.startswith("各"), (offset, line)
 
 
-def _row(plan_year, kind, number, position) -> TaskRow:
-    return TaskRow.objects.get(
-        project__tier__plan_year=plan_year,
-        project__tier__kind=kind,
-        project__number=number,
-        position=position,
-    )
-
-
 def test_the_migration_keeps_the_rows_an_installation_printed_unmarked_as_listed(plan_2023):
     migration = importlib.import_module("projects.migrations.0005_taskrow_people_listed")
     rows = TaskRow.objects.filter(project__tier__plan_year=plan_2023)
@@ -334,7 +326,7 @@ def test_the_migration_keeps_the_rows_an_installation_printed_unmarked_as_listed
 
 
 def test_filling_in_the_leader_of_a_row_the_appendix_does_not_list_keeps_its_people_marked(plan_2023):
-    row = _row(plan_2023, PROVINCIAL, 10, 2)
+    row = provincial_row(plan_2023, 10, 2)
     row.leader = TaskRow.objects.filter(leader__isnull=False).first().leader
     row.save()
 
@@ -343,7 +335,7 @@ def test_filling_in_the_leader_of_a_row_the_appendix_does_not_list_keeps_its_peo
 
 
 def test_a_row_the_office_confirms_prints_its_people_unmarked(plan_2023):
-    row = _row(plan_2023, PROVINCIAL, 10, 2)
+    row = provincial_row(plan_2023, 10, 2)
     row.people_listed = True
     row.save()
 

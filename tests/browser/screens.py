@@ -19,14 +19,15 @@ TAP = 44  # px, the smallest tap target on a phone
 YEAR = "year=2023&month=8"
 
 
-def _build_demo_year(plan_year) -> None:
+def build_demo_year(plan_year) -> None:
+    """The demo accounts and nine months of figures (January–August forwarded) on the plan."""
     create_demo_accounts(require_password_change=False)
     create_demo_figures(plan_year=plan_year, months=9)
 
 
 def demo_year() -> PlanYear:
     """The bundled plan, the demo accounts and nine months of figures; in a transactional test."""
-    return built_once("demo-year", _build_demo_year)
+    return built_once("demo-year", build_demo_year)
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,11 @@ from django.db.models import Sum
 from playwright.sync_api import Page, expect
 
 from accounts.passwords import DEMO_PASSWORD
-from demo.services import create_demo_accounts, create_demo_figures
 from projects.models import Indicator, Person, PlanYear, TaskRow
 from reporting.dashboards.board import board
 from reporting.models import Figure, Submission
 from reporting.progress import Status
+from tests.browser.screens import build_demo_year
 from tests.database import built_once
 
 WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 812}}
@@ -36,8 +36,7 @@ def fall_behind(name: str, *, months: tuple[int, ...], value: int) -> None:
 
 
 def _build_year(plan_year) -> None:
-    create_demo_accounts(require_password_change=False)
-    create_demo_figures(plan_year=plan_year, months=9)
+    build_demo_year(plan_year)
     fall_behind(EMPLOYMENT, months=(7, 8), value=300)
     fall_behind(BEDS, months=(7, 8), value=100)
 
